@@ -1,0 +1,3 @@
+export { createApp } from "./app.js";
+export type { AppDeps } from "./deps.js";
+export { apiEnvSchema, loadApiEnv, type ApiEnv } from "./env.js";

@@ -1,0 +1,38 @@
+import { authenticateKey, createDb, pingDb } from "@job-agent/db";
+import { createProducer } from "@job-agent/queue";
+import { createLogger } from "@job-agent/shared";
+import { createApp } from "./app.js";
+import { loadApiEnv } from "./env.js";
+
+const env = loadApiEnv();
+const log = createLogger({ app: "api", level: env.LOG_LEVEL, format: env.LOG_FORMAT ?? (env.NODE_ENV === "production" ? "json" : "pretty") });
+const db = createDb({ url: env.DATABASE_URL, poolMax: env.DATABASE_POOL_MAX, applicationName: "job-agent-api" });
+const producer = createProducer({
+  config: { url: env.REDIS_URL, prefix: env.QUEUE_PREFIX },
+  onError: (err) => log.warn("redis error", { error: err.message }),
+});
+
+const app = createApp({
+  db,
+  producer,
+  log,
+  env,
+  authenticate: (key) => authenticateKey(db, key),
+  ready: async () => ({ postgres: await pingDb(db), redis: await producer.ping() }),
+});
+
+const server = app.listen(env.PORT, env.HOST, () => {
+  const addr = server.address();
+  const port = typeof addr === "object" && addr ? addr.port : env.PORT;
+  log.info("api listening", { port });
+});
+
+const shutdown = (signal: string) => {
+  log.info("shutting down", { signal });
+  server.close(() => {
+    void Promise.all([producer.close(), db.close()]).finally(() => process.exit(0));
+  });
+  setTimeout(() => process.exit(0), 10_000).unref();
+};
+process.once("SIGTERM", () => shutdown("SIGTERM"));
+process.once("SIGINT", () => shutdown("SIGINT"));

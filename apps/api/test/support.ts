@@ -1,0 +1,99 @@
+import type { AddressInfo } from "node:net";
+import type { Server } from "node:http";
+import { authenticateKey, createApiKey, pingDb } from "@job-agent/db";
+import { createTestDatabase, type TestDatabase } from "@job-agent/db/testing";
+import { createProducer, createWorkers, type Producer, type Workers } from "@job-agent/queue";
+import { cleanupQueues, testQueueConfig } from "@job-agent/queue/testing";
+import { createLogger } from "@job-agent/shared";
+import { buildPorts, createHandlers } from "@job-agent/worker";
+import { createApp } from "../src/app.js";
+
+export interface Stack {
+  base: string;
+  tdb: TestDatabase;
+  producer: Producer;
+  workers: Workers | null;
+  keyA: string;
+  keyB: string;
+  close(): Promise<void>;
+}
+
+/** The real API on a loopback port, over its own database and queue prefix, with (optionally) an in-process worker. */
+export const startStack = async (opts: { worker: boolean; bodyLimit?: number }): Promise<Stack> => {
+  const tdb = await createTestDatabase();
+  const config = testQueueConfig();
+  const log = createLogger({ app: "test", level: "error" });
+  const producer = createProducer({ config });
+  const app = createApp({
+    db: tdb.db,
+    producer,
+    log,
+    env: { BODY_LIMIT_BYTES: opts.bodyLimit ?? 1_000_000, PUBLIC_BASE_URL: undefined, NODE_ENV: "test" },
+    authenticate: (key) => authenticateKey(tdb.db, key),
+    ready: async () => ({ postgres: await pingDb(tdb.db), redis: await producer.ping() }),
+  });
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(0, "127.0.0.1", () => resolve(s));
+  });
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  let workers: Workers | null = null;
+  if (opts.worker) {
+    const { ports, store } = buildPorts({ db: tdb.db, producer, log, adapters: "offline" });
+    workers = createWorkers({
+      config,
+      handlers: createHandlers({ db: tdb.db, store, ports, producer, log, webhookTimeoutMs: 2_000 }),
+      concurrency: 4,
+    });
+  }
+  const keyA = (await createApiKey(tdb.db, { email: "a@example.com", plan: "premium" })).key;
+  const keyB = (await createApiKey(tdb.db, { email: "b@example.com" })).key;
+  return {
+    base,
+    tdb,
+    producer,
+    workers,
+    keyA,
+    keyB,
+    close: async () => {
+      await workers?.close();
+      await new Promise((r) => server.close(r));
+      await producer.close();
+      await cleanupQueues(config);
+      await tdb.drop();
+    },
+  };
+};
+
+export const call = async (
+  base: string,
+  method: string,
+  path: string,
+  opts: { key?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {},
+): Promise<{ status: number; headers: Headers; body: any }> => {
+  const headers: Record<string, string> = { ...opts.headers };
+  if (opts.key) headers.authorization = `Bearer ${opts.key}`;
+  let body: string | undefined;
+  if (opts.rawBody !== undefined) body = opts.rawBody;
+  else if (opts.body !== undefined) body = JSON.stringify(opts.body);
+  if (body !== undefined && !headers["content-type"]) headers["content-type"] = "application/json";
+  const res = await fetch(`${base}${path}`, { method, headers, body });
+  const text = await res.text();
+  let parsed: unknown = text;
+  try {
+    parsed = text ? JSON.parse(text) : null;
+  } catch {
+    /* not JSON */
+  }
+  return { status: res.status, headers: res.headers, body: parsed };
+};
+
+/** Polls a run until it is finished (or the time is up). */
+export const waitForRun = async (base: string, key: string, runId: string, timeoutMs = 30_000): Promise<any> => {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const { body } = await call(base, "GET", `/v1/runs/${runId}`, { key });
+    if (["completed", "failed", "cancelled"].includes(body.status)) return body;
+    if (Date.now() > until) throw new Error(`run ${runId} still ${body.status} after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+};

@@ -1,0 +1,3 @@
+export { createHandlers, type HandlerDeps } from "./handlers.js";
+export { buildPorts } from "./ports.js";
+export { loadWorkerEnv, workerEnvSchema, type WorkerEnv } from "./env.js";

@@ -1,0 +1,31 @@
+import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
+
+const NAME_OID = 19;
+const TEXT_OID = 25;
+
+interface Field {
+  dataTypeID: number;
+}
+
+/**
+ * The pg adapter cannot read columns of type `name` (OID 19), which the
+ * migration engine's catalogue queries return (prisma/orm#27403). This pool
+ * reports them as text, which they are in every way that matters here.
+ */
+class NameAsTextPool extends pg.Pool {
+  // pg's query() has many overloads; the adapter only uses the promise form.
+  override query(...args: unknown[]): never {
+    const result = (super.query as (...a: unknown[]) => unknown)(...args);
+    if (result instanceof Promise) {
+      return result.then((res: { fields?: Field[] } | undefined) => {
+        for (const f of res?.fields ?? []) if (f.dataTypeID === NAME_OID) f.dataTypeID = TEXT_OID;
+        return res;
+      }) as never;
+    }
+    return result as never;
+  }
+}
+
+/** The driver adapter `prisma migrate` runs on (WebAssembly schema engine, no binary download). */
+export const createMigrationAdapter = (url: string): Promise<PrismaPg> => Promise.resolve(new PrismaPg(new NameAsTextPool({ connectionString: url, max: 2 })));

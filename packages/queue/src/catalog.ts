@@ -1,0 +1,39 @@
+import { z } from "zod";
+
+export const QUEUES = { profiling: "profiling", jobSearch: "job-search", delivery: "delivery" } as const;
+export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
+export const QUEUE_NAMES = Object.values(QUEUES) as QueueName[];
+
+/** Payloads carry ids only: job data sits in Redis in clear text. New fields must be optional. */
+export const ExecutionJob = z.object({ runId: z.uuid(), executionId: z.uuid() });
+export type ExecutionJob = z.infer<typeof ExecutionJob>;
+
+export const DeliveryJob = z.object({ runId: z.uuid() });
+export type DeliveryJob = z.infer<typeof DeliveryJob>;
+
+export interface QueueSpec<S extends z.ZodType = z.ZodType> {
+  schema: S;
+  attempts: number;
+  /** Base delay of the exponential backoff, ms. */
+  backoffMs: number;
+  /** 0–1: how much of each delay is random, so retries of many jobs spread out. */
+  jitter: number;
+}
+
+export const catalog = {
+  [QUEUES.profiling]: { schema: ExecutionJob, attempts: 3, backoffMs: 2_000, jitter: 0.5 },
+  [QUEUES.jobSearch]: { schema: ExecutionJob, attempts: 5, backoffMs: 2_000, jitter: 0.5 },
+  // About a day of retries for a receiver that is down: 30 s · 2^n over 12 attempts.
+  [QUEUES.delivery]: { schema: DeliveryJob, attempts: 12, backoffMs: 30_000, jitter: 0.5 },
+} as const satisfies Record<QueueName, QueueSpec>;
+
+export type PayloadOf<Q extends QueueName> = z.infer<(typeof catalog)[Q]["schema"]>;
+
+/** Finished jobs are kept for a while for inspection, then dropped. */
+export const RETENTION = {
+  removeOnComplete: { age: 24 * 3600, count: 1_000 },
+  removeOnFail: { age: 7 * 24 * 3600, count: 5_000 },
+} as const;
+
+/** BullMQ priority: lower runs first. Premium users' runs go ahead of free users'. */
+export const priorityForPlan = (plan: "free" | "premium"): number => (plan === "premium" ? 1 : 10);

@@ -1,0 +1,95 @@
+import type { CompanyResearch, ExtractedProfile, JobPosting, Materials, ScoredPosting } from "./schemas.js";
+
+/** Options every port call accepts: an abort signal for time limits and cancellation. */
+export interface CallOptions {
+  signal?: AbortSignal;
+}
+
+/**
+ * The language port: every task a model (or the offline rules) does for the
+ * workflows. Adapters: offline (deterministic rules, lexical scoring and
+ * templates), OpenAI-compatible chat, and null (instant, for benchmarks).
+ */
+export interface LlmPort {
+  readonly name: string;
+  extractProfile(input: { text: string }, opts?: CallOptions): Promise<ExtractedProfile>;
+  suggestTitles(input: { profile: ExtractedProfile }, opts?: CallOptions): Promise<string[]>;
+  /** Scores every posting (0–100) with reasons; the caller sorts and cuts. */
+  scorePostings(
+    input: { profile: ExtractedProfile | null; query: string; location: string; postings: JobPosting[] },
+    opts?: CallOptions,
+  ): Promise<ScoredPosting[]>;
+  researchCompany(input: { posting: JobPosting }, opts?: CallOptions): Promise<CompanyResearch>;
+  writeMaterials(
+    input: { profile: ExtractedProfile | null; match: ScoredPosting; research: CompanyResearch },
+    opts?: CallOptions,
+  ): Promise<Materials>;
+}
+
+export interface JobSearchQuery {
+  query: string;
+  location: string;
+  limit: number;
+}
+
+/** One place postings come from, normalised to the JobPosting shape. */
+export interface JobSource {
+  readonly name: string;
+  search(query: JobSearchQuery, opts?: CallOptions): Promise<JobPosting[]>;
+}
+
+/** A stored CV as the API received it. */
+export interface CvSource {
+  text: string | null;
+  bytes: Uint8Array | null;
+  mediaType: string;
+  filename: string | null;
+}
+
+export interface DocumentPort {
+  loadCv(input: { userId: string; profileId: string }, opts?: CallOptions): Promise<CvSource>;
+}
+
+export interface ProfileStore {
+  /** The profile's extracted data, or null when it has none (yet). Throws nothing for unknown ids. */
+  getProfile(input: { userId: string; profileId: string }): Promise<ExtractedProfile | null>;
+}
+
+export interface MatchRecord {
+  match: ScoredPosting;
+  rank: number;
+  research: CompanyResearch | null;
+  materials: Materials | null;
+}
+
+export interface ResultStore {
+  /** Idempotent: storing the same run's matches twice leaves one copy. */
+  saveMatches(input: { runId: string; userId: string; profileId: string | null; matches: MatchRecord[] }): Promise<void>;
+}
+
+export interface DeliveryPort {
+  /** Hands the finished run to the delivery queue; idempotent per run. */
+  enqueue(input: { runId: string }): Promise<void>;
+}
+
+export interface Clock {
+  now(): Date;
+}
+
+export interface LogPort {
+  debug(message: string, meta?: Record<string, unknown>): void;
+  info(message: string, meta?: Record<string, unknown>): void;
+  warn(message: string, meta?: Record<string, unknown>): void;
+  error(message: string, meta?: Record<string, unknown>): void;
+}
+
+export interface Ports {
+  llm: LlmPort;
+  sources: JobSource[];
+  documents: DocumentPort;
+  profiles: ProfileStore;
+  results: ResultStore;
+  delivery: DeliveryPort;
+  clock: Clock;
+  log: LogPort;
+}
