@@ -27,5 +27,23 @@ class NameAsTextPool extends pg.Pool {
   }
 }
 
+/**
+ * Connection settings as separate fields rather than a connection string:
+ * the adapter opens its shadow database as `{ ...config, database }`, which a
+ * connection string would silently override.
+ */
+const poolConfig = (url: string): pg.PoolConfig => {
+  const u = new URL(url);
+  return {
+    host: decodeURIComponent(u.hostname),
+    port: u.port ? Number(u.port) : 5432,
+    user: decodeURIComponent(u.username) || undefined,
+    password: u.password ? decodeURIComponent(u.password) : undefined,
+    database: decodeURIComponent(u.pathname.replace(/^\//, "")) || undefined,
+    ssl: ["require", "verify-full", "verify-ca"].includes(u.searchParams.get("sslmode") ?? "") ? true : undefined,
+    max: 2,
+  };
+};
+
 /** The driver adapter `prisma migrate` runs on (WebAssembly schema engine, no binary download). */
-export const createMigrationAdapter = (url: string): Promise<PrismaPg> => Promise.resolve(new PrismaPg(new NameAsTextPool({ connectionString: url, max: 2 })));
+export const createMigrationAdapter = (url: string): Promise<PrismaPg> => Promise.resolve(new PrismaPg(new NameAsTextPool(poolConfig(url))));

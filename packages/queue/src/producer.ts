@@ -87,7 +87,7 @@ export const createProducer = ({ config, timeoutMs = 2_000, onError }: ProducerO
     jobState: async (name, jobId) => {
       const q = queue(name);
       const state = await withTimeout(q.getJobState(jobId), timeoutMs, `job state on ${name}`);
-      return (state === "unknown" ? "missing" : state) as JobState;
+      return (state === "unknown" ? "missing" : state);
     },
     removeJob: async (name, jobId) => {
       await withTimeout(queue(name).remove(jobId), timeoutMs, `remove on ${name}`);

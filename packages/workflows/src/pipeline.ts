@@ -1,5 +1,5 @@
 import { PermanentError, toErrorInfo, type ErrorInfo } from "@job-agent/shared/errors";
-import { z } from "zod";
+import type { z } from "zod";
 import type { Ports } from "./ports.js";
 
 export type WorkflowKind = "profiling" | "job_search";

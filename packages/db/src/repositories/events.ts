@@ -18,5 +18,5 @@ export interface RunEvent {
 /** Publishes an event inside the caller's transaction: it is seen only if the change commits. */
 export const notifyRunEvent = async (tx: Tx, event: Omit<RunEvent, "at">): Promise<void> => {
   const payload = JSON.stringify({ ...event, at: new Date().toISOString() });
-  await tx.$queryRaw`select pg_notify(${RUN_EVENTS_CHANNEL}, ${payload})`;
+  await tx.$executeRaw`select pg_notify(${RUN_EVENTS_CHANNEL}, ${payload})`;
 };

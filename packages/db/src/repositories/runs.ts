@@ -1,4 +1,4 @@
-import { nodeNames, workflows, type WorkflowKind } from "@job-agent/workflows";
+import { nodeNames, workflows } from "@job-agent/workflows";
 import type { Db } from "../client.js";
 import type { Prisma, RunKind, Status } from "../../generated/prisma/client.js";
 
@@ -129,7 +129,7 @@ export const getRunView = async (db: Db, userId: string, runId: string): Promise
   if (!run) return null;
   const exec = run.executions[0];
   const byName = new Map((exec?.nodes ?? []).map((n) => [n.name, n]));
-  const nodes = nodeNames(workflows[run.kind as WorkflowKind]).map(
+  const nodes = nodeNames(workflows[run.kind]).map(
     (name): NodeView => byName.get(name) ?? { name, status: "pending", attempts: 0, startedAt: null, finishedAt: null },
   );
   return {

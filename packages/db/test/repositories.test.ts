@@ -1,0 +1,90 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  authenticateKey,
+  createApiKey,
+  createCheckpointStore,
+  createProfileWithRun,
+  createRuns,
+  getRunView,
+  hashKey,
+  listPendingExecutions,
+} from "../src/index.js";
+import { createTestDatabase, type TestDatabase } from "./support/index.js";
+
+let t: TestDatabase;
+beforeAll(async () => {
+  t = await createTestDatabase();
+});
+afterAll(async () => {
+  await t?.drop();
+});
+
+const searchInput = { query: "Electrician", location: "Leeds", profileId: null, numResults: 5, maxScreening: 2, sources: null };
+
+describe("API keys", () => {
+  it("are stored only as a hash, authenticate their user and stop working when revoked", async () => {
+    const { key, user } = await createApiKey(t.db, { email: "Keys@Example.com", plan: "premium", admin: true });
+    expect(user.email).toBe("keys@example.com");
+    const rows = await t.db.prisma.apiKey.findMany({ where: { userId: user.id } });
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.hash).toBe(hashKey(key));
+    expect(JSON.stringify(rows)).not.toContain(key);
+    expect(key.startsWith(rows[0]!.prefix)).toBe(true);
+
+    expect(await authenticateKey(t.db, key)).toMatchObject({ id: user.id, plan: "premium", isAdmin: true });
+    expect(await authenticateKey(t.db, `${key}x`)).toBeNull();
+    expect(await authenticateKey(t.db, "something else")).toBeNull();
+
+    const second = await createApiKey(t.db, { email: "keys@example.com" });
+    expect(second.user.id).toBe(user.id);
+    expect(second.user.plan).toBe("premium");
+    await t.db.prisma.apiKey.update({ where: { id: rows[0]!.id }, data: { revokedAt: new Date() } });
+    expect(await authenticateKey(t.db, key)).toBeNull();
+    expect(await authenticateKey(t.db, second.key)).not.toBeNull();
+  });
+});
+
+describe("runs", () => {
+  it("are created with a pending execution, all or nothing", async () => {
+    const { user } = await createApiKey(t.db, { email: "runs@example.com" });
+    const before = await t.db.prisma.run.count();
+    await expect(
+      createRuns(t.db, user.id, [
+        { kind: "job_search", priority: 10, input: searchInput },
+        { kind: "job_search", priority: 10, input: searchInput, profileId: "00000000-0000-4000-8000-000000000000" },
+      ]),
+    ).rejects.toThrow();
+    expect(await t.db.prisma.run.count()).toBe(before);
+
+    const [run] = await createRuns(t.db, user.id, [{ kind: "job_search", priority: 1, input: searchInput }]);
+    const pending = await listPendingExecutions(t.db, { createdBefore: new Date(Date.now() + 1000), limit: 10 });
+    expect(pending).toContainEqual({ executionId: run!.executionId, runId: run!.runId, kind: "job_search", priority: 1 });
+    const view = await getRunView(t.db, user.id, run!.runId);
+    expect(view).toMatchObject({ status: "pending", progress: 0, currentNode: null });
+    expect(view!.nodes.map((n) => n.status)).toEqual(Array(7).fill("pending"));
+  });
+
+  it("record checkpoints, progress and the final result through the checkpoint store", async () => {
+    const { user } = await createApiKey(t.db, { email: "cp@example.com" });
+    const created = await createProfileWithRun(t.db, user.id, {
+      priority: 10,
+      cv: { text: "CV", bytes: null, mediaType: "text/plain", filename: null, sha256: "x", sizeBytes: 2 },
+    });
+    const store = createCheckpointStore(t.db);
+    const id = created.executionId;
+    await store.markRunning(id, 1);
+    await store.nodeStarted({ executionId: id, node: "CvIngestion", position: 0, attempt: 1 });
+    await store.nodeCompleted({ executionId: id, node: "CvIngestion", position: 0, attempt: 1, output: { cv: { text: "CV" } }, progress: 33 });
+    const snap = await store.load(id);
+    expect(snap).toMatchObject({ status: "running", kind: "profiling", userId: user.id, checkpoints: { CvIngestion: { cv: { text: "CV" } } } });
+    let view = await getRunView(t.db, user.id, created.runId);
+    expect(view).toMatchObject({ status: "running", progress: 33, currentNode: "CvIngestion" });
+
+    await store.completed({ executionId: id, result: { profile: { skills: ["Welding"] }, suggestedTitles: ["A", "B", "C"] } });
+    view = await getRunView(t.db, user.id, created.runId);
+    expect(view).toMatchObject({ status: "completed", progress: 100 });
+    const profile = await t.db.prisma.profile.findUniqueOrThrow({ where: { id: created.profileId } });
+    expect(profile).toMatchObject({ status: "ready", suggestedTitles: ["A", "B", "C"], data: { skills: ["Welding"] } });
+    expect(await getRunView(t.db, "00000000-0000-4000-8000-000000000000", created.runId)).toBeNull();
+  });
+});

@@ -1,0 +1,11 @@
+export { readCvText, normaliseText, jsonResumeToText, MAX_CV_CHARS } from "./cv-text.js";
+export { findSkills, fieldsOf, fieldOf, SKILLS } from "./vocabulary.js";
+export type { Field, SkillEntry } from "./vocabulary.js";
+export { extractProfile, yearsOfExperience } from "./extract.js";
+export { suggestTitles } from "./titles.js";
+export { generateCorpus, buildCorpus, createRng, CORPUS_OCCUPATIONS, CORPUS_BASE_DATE } from "./corpus.js";
+export { createCorpusSource } from "./corpus-source.js";
+export { scorePostings } from "./scoring.js";
+export { researchCompany } from "./research.js";
+export { writeMaterials } from "./materials.js";
+export { createOfflineLlm } from "./llm.js";
