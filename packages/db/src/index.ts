@@ -22,5 +22,5 @@ export { getProfileView, type ProfileView } from "./repositories/profiles.js";
 export { createCheckpointStore, failExecution } from "./repositories/checkpoints.js";
 export { createDocumentPort, createProfileStore, createResultStore } from "./repositories/workflow-ports.js";
 export { getRunForDelivery, recordDelivery, type RunForDelivery } from "./repositories/deliveries.js";
-export { RUN_EVENTS_CHANNEL, type RunEvent, type RunEventType } from "./repositories/events.js";
+export { RUN_EVENTS_CHANNEL, listRunEvents, type RunEvent, type RunEventData, type RunEventType } from "./repositories/events.js";
 export type { Plan, RunKind, Status, ProfileStatus } from "../generated/prisma/enums.js";

@@ -88,3 +88,26 @@ describe("runs", () => {
     expect(await getRunView(t.db, "00000000-0000-4000-8000-000000000000", created.runId)).toBeNull();
   });
 });
+
+describe("run events", () => {
+  it("are stored in order with every status change, for replay after a reconnect", async () => {
+    const { listRunEvents } = await import("../src/index.js");
+    const { user } = await createApiKey(t.db, { email: "ev@example.com" });
+    const [run] = await createRuns(t.db, user.id, [{ kind: "job_search", priority: 10, input: searchInput }]);
+    const store = createCheckpointStore(t.db);
+    const id = run!.executionId;
+    await store.markRunning(id, 1);
+    await store.nodeStarted({ executionId: id, node: "ProfileRetrieval", position: 0, attempt: 1 });
+    await store.nodeCompleted({ executionId: id, node: "ProfileRetrieval", position: 0, attempt: 1, output: { profile: null }, progress: 14 });
+    const events = await listRunEvents(t.db, run!.runId);
+    expect(events.map((e) => [e.type, e.node ?? e.status])).toEqual([
+      ["run.status", "running"],
+      ["node.started", "ProfileRetrieval"],
+      ["node.completed", "ProfileRetrieval"],
+    ]);
+    expect(events[2]!.progress).toBe(14);
+    const ids = events.map((e) => BigInt(e.id));
+    expect(ids[0]! < ids[1]! && ids[1]! < ids[2]!).toBe(true);
+    expect((await listRunEvents(t.db, run!.runId, ids[1]!)).map((e) => e.id)).toEqual([events[2]!.id]);
+  });
+});
