@@ -108,6 +108,6 @@ describe("run events", () => {
     expect(events[2]!.progress).toBe(14);
     const ids = events.map((e) => BigInt(e.id));
     expect(ids[0]! < ids[1]! && ids[1]! < ids[2]!).toBe(true);
-    expect((await listRunEvents(t.db, run!.runId, ids[1]!)).map((e) => e.id)).toEqual([events[2]!.id]);
+    expect((await listRunEvents(t.db, run!.runId, ids[1])).map((e) => e.id)).toEqual([events[2]!.id]);
   });
 });
