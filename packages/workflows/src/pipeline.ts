@@ -1,6 +1,6 @@
 import { PermanentError, toErrorInfo, type ErrorInfo } from "@job-agent/shared/errors";
 import type { z } from "zod";
-import type { Ports } from "./ports.js";
+import type { CallOptions, Ports, TokenUsage } from "./ports.js";
 
 export type WorkflowKind = "profiling" | "job_search";
 
@@ -12,6 +12,8 @@ export interface NodeContext {
   executionId: string;
   attempt: number;
   signal: AbortSignal;
+  /** What a node passes to its port calls: the signal, and a tally of the model tokens they use. */
+  call: CallOptions & { signal: AbortSignal; onUsage: (usage: TokenUsage) => void };
 }
 
 /**
@@ -69,8 +71,18 @@ export interface CheckpointStore {
     attempt: number;
     output: Record<string, unknown>;
     progress: number;
+    /** Model tokens the node used (added to the execution's total). */
+    tokensUsed?: number;
   }): Promise<void>;
-  nodeFailed(input: { executionId: string; node: string; attempt: number; error: ErrorInfo; final: boolean }): Promise<void>;
+  nodeFailed(input: {
+    executionId: string;
+    node: string;
+    attempt: number;
+    error: ErrorInfo;
+    final: boolean;
+    /** Model tokens the failed attempt used (they were spent all the same). */
+    tokensUsed?: number;
+  }): Promise<void>;
   completed(input: { executionId: string; result: Record<string, unknown> }): Promise<void>;
 }
 
@@ -120,6 +132,11 @@ export const executeWorkflow = async (
     }
     await store.nodeStarted({ executionId, node: node.name, position, attempt: opts.attempt });
     let output: Record<string, unknown>;
+    let tokensUsed = 0;
+    const onUsage = (u: TokenUsage): void => {
+      const n = Math.max(0, Math.round(u.promptTokens)) + Math.max(0, Math.round(u.completionTokens));
+      if (Number.isFinite(n)) tokensUsed += n;
+    };
     try {
       const input = parseOrThrow(node.input, state, `${node.name} input`);
       const raw = await node.run(input, {
@@ -129,17 +146,26 @@ export const executeWorkflow = async (
         executionId,
         attempt: opts.attempt,
         signal,
+        call: { signal, onUsage },
       });
       output = parseOrThrow(node.output, raw, `${node.name} output`);
     } catch (err) {
       const error = toErrorInfo(err);
       const final = error.permanent || opts.isFinalAttempt;
       ports.log.warn("node failed", { node: node.name, executionId, attempt: opts.attempt, final, error: error.message });
-      await store.nodeFailed({ executionId, node: node.name, attempt: opts.attempt, error, final });
+      await store.nodeFailed({ executionId, node: node.name, attempt: opts.attempt, error, final, ...(tokensUsed > 0 ? { tokensUsed } : {}) });
       throw err;
     }
     const progress = Math.round(((position + 1) / total) * 100);
-    await store.nodeCompleted({ executionId, node: node.name, position, attempt: opts.attempt, output, progress });
+    await store.nodeCompleted({
+      executionId,
+      node: node.name,
+      position,
+      attempt: opts.attempt,
+      output,
+      progress,
+      ...(tokensUsed > 0 ? { tokensUsed } : {}),
+    });
     executed.push(node.name);
     state = { ...state, ...output };
   }

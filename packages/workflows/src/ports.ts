@@ -1,8 +1,19 @@
 import type { CompanyResearch, ExtractedProfile, JobPosting, Materials, ScoredPosting } from "./schemas.js";
 
-/** Options every port call accepts: an abort signal for time limits and cancellation. */
+/** Tokens a language-model call used. */
+export interface TokenUsage {
+  promptTokens: number;
+  completionTokens: number;
+}
+
+/**
+ * Options every port call accepts: an abort signal for time limits and
+ * cancellation, and a callback that receives the tokens a model call used
+ * (the engine adds them up per execution).
+ */
 export interface CallOptions {
   signal?: AbortSignal;
+  onUsage?: (usage: TokenUsage) => void;
 }
 
 /**
@@ -30,20 +41,38 @@ export interface JobSearchQuery {
   query: string;
   location: string;
   limit: number;
+  /** Company boards to read (Greenhouse, Lever and Ashby board tokens) when the request names some. */
+  boards?: string[];
 }
 
 /** One place postings come from, normalised to the JobPosting shape. */
 export interface JobSource {
   readonly name: string;
+  /** How long one search may take before Discovery gives up on this source (default 15 s). */
+  readonly timeoutMs?: number;
   search(query: JobSearchQuery, opts?: CallOptions): Promise<JobPosting[]>;
 }
 
-/** A stored CV as the API received it. */
+/**
+ * A stored CV as the API received it: text, or bytes (an upload, or a URL the
+ * document port has fetched). The media type is a hint; the bytes decide.
+ */
 export interface CvSource {
   text: string | null;
   bytes: Uint8Array | null;
   mediaType: string;
   filename: string | null;
+}
+
+export type CvDocumentKind = "pdf" | "docx";
+
+/**
+ * Turns PDF and DOCX bytes into text. Adapters run the parser where a
+ * hostile file cannot take the worker down, with limits on size, pages and
+ * extracted text; an unreadable file is a PermanentError with a precise code.
+ */
+export interface CvParserPort {
+  parse(input: { bytes: Uint8Array; kind: CvDocumentKind }, opts?: CallOptions): Promise<{ text: string; pages: number | null }>;
 }
 
 export interface DocumentPort {
@@ -87,6 +116,7 @@ export interface Ports {
   llm: LlmPort;
   sources: JobSource[];
   documents: DocumentPort;
+  cvParser: CvParserPort;
   profiles: ProfileStore;
   results: ResultStore;
   delivery: DeliveryPort;

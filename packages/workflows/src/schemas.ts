@@ -121,6 +121,11 @@ export const JobSearchParams = z.object({
   numResults: z.number().int().min(1).max(200),
   maxScreening: z.number().int().min(1).max(100),
   sources: z.array(z.string()).nullable(),
+  /**
+   * Company boards to read, by source (`{ greenhouse: ["stripe"], lever: ["matchgroup"] }`),
+   * added to the boards configured for the worker.
+   */
+  boards: z.record(z.string(), z.array(z.string().min(1).max(100)).max(50)).nullable().optional(),
 });
 export type JobSearchParams = z.infer<typeof JobSearchParams>;
 
@@ -132,6 +137,6 @@ export const CvText = z.object({
 });
 export type CvText = z.infer<typeof CvText>;
 
-/** Job sources a request may name. */
-export const SOURCE_NAMES = ["offline"] as const;
+/** Job sources a request may name (a worker queries those of them it has configured). */
+export const SOURCE_NAMES = ["offline", "greenhouse", "lever", "ashby", "remotive", "arbeitnow", "themuse", "serpapi", "adzuna"] as const;
 export type SourceName = (typeof SOURCE_NAMES)[number];

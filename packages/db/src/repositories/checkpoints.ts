@@ -65,7 +65,7 @@ export const createCheckpointStore = (db: Db): CheckpointStore => ({
       await notifyRunEvent(tx, { type: "node.started", runId: e.runId, executionId, node });
     }),
 
-  nodeCompleted: ({ executionId, node, output, progress }) =>
+  nodeCompleted: ({ executionId, node, output, progress, tokensUsed }) =>
     db.prisma.$transaction(async (tx) => {
       await tx.nodeExecution.update({
         where: { executionId_name: { executionId, name: node } },
@@ -73,19 +73,20 @@ export const createCheckpointStore = (db: Db): CheckpointStore => ({
       });
       const e = await tx.workflowExecution.update({
         where: { id: executionId },
-        data: { progress, currentNode: node },
+        data: { progress, currentNode: node, ...(tokensUsed ? { tokensUsed: { increment: tokensUsed } } : {}) },
         select: { runId: true },
       });
       await notifyRunEvent(tx, { type: "node.completed", runId: e.runId, executionId, node, progress });
     }),
 
-  nodeFailed: ({ executionId, node, error, final }) =>
+  nodeFailed: ({ executionId, node, error, final, tokensUsed }) =>
     db.prisma.$transaction(async (tx) => {
       const now = new Date();
       await tx.nodeExecution.update({
         where: { executionId_name: { executionId, name: node } },
         data: { status: "failed", error: json(error), finishedAt: now },
       });
+      if (tokensUsed) await tx.workflowExecution.update({ where: { id: executionId }, data: { tokensUsed: { increment: tokensUsed } } });
       const runId = await runIdOf(tx, executionId);
       await notifyRunEvent(tx, { type: "node.failed", runId, executionId, node });
       if (final) await failExecutionTx(tx, executionId, runId, { ...error, node });

@@ -1,25 +1,60 @@
-import { PermanentError } from "@job-agent/shared/errors";
-import { ExtractedProfile, type DocumentPort, type ProfileStore, type ResultStore } from "@job-agent/workflows";
-import type { Db } from "../client.js";
+import { PermanentError, RetryableError, isPermanentError } from "@job-agent/shared/errors";
+import { safeFetch } from "@job-agent/shared";
+import { ExtractedProfile, canonicalUrl, dedupKey, type DocumentPort, type JobPosting, type ProfileStore, type ResultStore } from "@job-agent/workflows";
+import type { Db, Tx } from "../client.js";
 import type { Prisma } from "../../generated/prisma/client.js";
 
 const json = (v: unknown) => v as Prisma.InputJsonValue;
 
-/** The stored CV of a profile (the latest one uploaded). */
-export const createDocumentPort = (db: Db): DocumentPort => ({
-  loadCv: async ({ userId, profileId }) => {
+export interface DocumentPortOptions {
+  /** Hosts or CIDRs a CV URL may point at although private (OUTBOUND_ALLOW_PRIVATE_HOSTS). */
+  allowPrivateHosts?: string[];
+  fetchTimeoutMs?: number;
+  /** Largest CV download (bytes). */
+  maxBytes?: number;
+}
+
+/**
+ * The stored CV of a profile (the latest one): its text, its uploaded bytes,
+ * or the URL it was given as, fetched now through safeFetch.
+ */
+export const createDocumentPort = (db: Db, opts: DocumentPortOptions = {}): DocumentPort => ({
+  loadCv: async ({ userId, profileId }, call) => {
     const doc = await db.prisma.cvDocument.findFirst({
       where: { profileId, userId },
       orderBy: { createdAt: "desc" },
-      select: { text: true, content: true, mediaType: true, filename: true },
+      select: { text: true, content: true, mediaType: true, filename: true, sourceUrl: true },
     });
     if (!doc) throw new PermanentError(`profile ${profileId} has no CV`, "cv_missing");
-    return {
-      text: doc.text,
-      bytes: doc.content ? new Uint8Array(doc.content) : null,
-      mediaType: doc.mediaType,
-      filename: doc.filename,
-    };
+    if (doc.text !== null || doc.content || !doc.sourceUrl) {
+      return {
+        text: doc.text,
+        bytes: doc.content ? new Uint8Array(doc.content) : null,
+        mediaType: doc.mediaType,
+        filename: doc.filename,
+      };
+    }
+    let res;
+    try {
+      res = await safeFetch(doc.sourceUrl, {
+        allowPrivateHosts: opts.allowPrivateHosts ?? [],
+        httpsOnly: false,
+        timeoutMs: opts.fetchTimeoutMs ?? 15_000,
+        maxBytes: opts.maxBytes ?? 10 * 1024 * 1024,
+        maxRedirects: 5,
+        headers: { accept: "application/pdf, application/vnd.openxmlformats-officedocument.wordprocessingml.document, text/plain, text/markdown, application/json;q=0.9, */*;q=0.5" },
+        signal: call?.signal,
+      });
+    } catch (err) {
+      if (isPermanentError(err)) throw err;
+      if (call?.signal?.aborted) throw err;
+      throw new RetryableError(`the CV URL could not be fetched: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    if (res.status === 429 || res.status >= 500) throw new RetryableError(`the CV URL answered HTTP ${res.status}`);
+    if (res.status < 200 || res.status >= 300) throw new PermanentError(`the CV URL answered HTTP ${res.status}`, "cv_url_unavailable");
+    if (res.body.byteLength === 0) throw new PermanentError("the CV URL returned an empty file", "cv_empty");
+    const name = new URL(res.finalUrl).pathname.split("/").pop() || null;
+    return { text: null, bytes: res.body, mediaType: res.headers["content-type"] ?? "application/octet-stream", filename: name };
   },
 });
 
@@ -32,30 +67,60 @@ export const createProfileStore = (db: Db): ProfileStore => ({
   },
 });
 
-/** Postings are upserted by (source, sourceId); a match by (run, posting), so a replay writes nothing twice. */
+/**
+ * Finds the stored posting a fresh one is the same as: by source id, then
+ * canonical URL, then normalised company + title + location; or creates it.
+ */
+const upsertPosting = async (tx: Tx, p: JobPosting, now: Date): Promise<string> => {
+  const url = canonicalUrl(p.url);
+  const key = dedupKey(p);
+  const existing =
+    (await tx.jobPosting.findUnique({ where: { source_sourceId: { source: p.source, sourceId: p.sourceId } }, select: { id: true, canonicalUrl: true, dedupKey: true } })) ??
+    (url ? await tx.jobPosting.findFirst({ where: { canonicalUrl: url }, orderBy: { firstSeenAt: "asc" }, select: { id: true, canonicalUrl: true, dedupKey: true } }) : null) ??
+    (key ? await tx.jobPosting.findFirst({ where: { dedupKey: key }, orderBy: { firstSeenAt: "asc" }, select: { id: true, canonicalUrl: true, dedupKey: true } }) : null);
+  if (existing) {
+    await tx.jobPosting.update({
+      where: { id: existing.id },
+      // the first identities a posting was stored under stay; missing ones are filled in
+      data: { lastSeenAt: now, ...(url && !existing.canonicalUrl ? { canonicalUrl: url } : {}), ...(key && !existing.dedupKey ? { dedupKey: key } : {}) },
+    });
+    return existing.id;
+  }
+  const created = await tx.jobPosting.create({
+    data: {
+      source: p.source,
+      sourceId: p.sourceId,
+      url: p.url,
+      canonicalUrl: url,
+      dedupKey: key,
+      title: p.title,
+      company: p.company,
+      location: p.location,
+      remote: p.remote,
+      description: p.description,
+      postedAt: p.postedAt ? new Date(p.postedAt) : null,
+      salary: p.salary ? json(p.salary) : undefined,
+    },
+    select: { id: true },
+  });
+  return created.id;
+};
+
+/**
+ * Postings are deduplicated across sources and runs (source id, canonical
+ * URL, company + title + location); a match is unique per (run, posting), so
+ * a replay writes nothing twice and a posting seen twice in one run keeps its
+ * best rank.
+ */
 export const createResultStore = (db: Db): ResultStore => ({
   saveMatches: async ({ runId, userId, profileId, matches }) => {
     await db.prisma.$transaction(async (tx) => {
       const now = new Date();
-      for (const m of matches) {
-        const p = m.match.posting;
-        const posting = await tx.jobPosting.upsert({
-          where: { source_sourceId: { source: p.source, sourceId: p.sourceId } },
-          create: {
-            source: p.source,
-            sourceId: p.sourceId,
-            url: p.url,
-            title: p.title,
-            company: p.company,
-            location: p.location,
-            remote: p.remote,
-            description: p.description,
-            postedAt: p.postedAt ? new Date(p.postedAt) : null,
-            salary: p.salary ? json(p.salary) : undefined,
-          },
-          update: { lastSeenAt: now, title: p.title, company: p.company, location: p.location, url: p.url },
-          select: { id: true },
-        });
+      const saved = new Set<string>();
+      for (const m of [...matches].sort((a, b) => a.rank - b.rank)) {
+        const postingId = await upsertPosting(tx, m.match.posting, now);
+        if (saved.has(postingId)) continue;
+        saved.add(postingId);
         const data = {
           rank: m.rank,
           score: m.match.score,
@@ -65,8 +130,8 @@ export const createResultStore = (db: Db): ResultStore => ({
           highlights: m.materials?.highlights ?? [],
         };
         await tx.jobMatch.upsert({
-          where: { runId_postingId: { runId, postingId: posting.id } },
-          create: { runId, userId, profileId, postingId: posting.id, ...data },
+          where: { runId_postingId: { runId, postingId } },
+          create: { runId, userId, profileId, postingId, ...data },
           update: data,
         });
       }

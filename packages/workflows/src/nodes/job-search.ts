@@ -1,7 +1,8 @@
-import { PermanentError, RetryableError } from "@job-agent/shared/errors";
+import { PermanentError, RetryableError, isPermanentError } from "@job-agent/shared/errors";
 import { z } from "zod";
 import { defineNode, defineWorkflow } from "../pipeline.js";
-import type { MatchRecord } from "../ports.js";
+import { dedupePostings } from "../dedup.js";
+import type { CallOptions, JobSearchQuery, JobSource, MatchRecord } from "../ports.js";
 import {
   CompanyResearch,
   ExtractedProfile,
@@ -13,7 +14,7 @@ import {
   postingKey,
 } from "../schemas.js";
 
-const SearchState = JobSearchParams.extend({ runId: z.string(), userId: z.string() });
+const SearchState = JobSearchParams.extend({ runId: z.string(), userId: z.string(), boards: JobSearchParams.shape.boards.default(null) });
 
 export const profileRetrieval = defineNode({
   name: "ProfileRetrieval",
@@ -27,35 +28,84 @@ export const profileRetrieval = defineNode({
   },
 });
 
+/** How long a source may take when it does not say (ms). */
+export const DEFAULT_SOURCE_TIMEOUT_MS = 15_000;
+
+const errorText = (err: unknown): string => (err instanceof Error ? err.message : String(err)).slice(0, 500);
+
+/** Runs one source's search within its own time limit; a source that ignores the signal is abandoned all the same. */
+const searchWithin = async (
+  source: JobSource,
+  query: JobSearchQuery,
+  parent: AbortSignal,
+  onUsage: CallOptions["onUsage"],
+): Promise<JobPosting[]> => {
+  const timeoutMs = source.timeoutMs ?? DEFAULT_SOURCE_TIMEOUT_MS;
+  const ctrl = new AbortController();
+  const onAbort = (): void => ctrl.abort(parent.reason);
+  parent.addEventListener("abort", onAbort, { once: true });
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const err = new RetryableError(`timed out after ${timeoutMs} ms`);
+      ctrl.abort(err);
+      reject(err);
+    }, timeoutMs);
+  });
+  try {
+    return await Promise.race([source.search(query, { signal: ctrl.signal, onUsage }), timeout]);
+  } finally {
+    clearTimeout(timer);
+    parent.removeEventListener("abort", onAbort);
+  }
+};
+
 export const discovery = defineNode({
   name: "Discovery",
-  input: SearchState.pick({ query: true, location: true, numResults: true, sources: true }),
+  input: SearchState.pick({ query: true, location: true, numResults: true, sources: true, boards: true }),
   output: z.object({ postings: z.array(JobPosting), sourceReports: z.array(SourceReport) }),
-  run: async ({ query, location, numResults, sources }, { ports, signal }) => {
+  run: async ({ query, location, numResults, sources, boards }, { ports, signal, call }) => {
     const chosen = sources ? ports.sources.filter((s) => sources.includes(s.name)) : ports.sources;
-    if (chosen.length === 0) throw new PermanentError(`no configured job source among: ${(sources ?? []).join(", ")}`, "no_sources");
-    const settled = await Promise.allSettled(chosen.map((s) => s.search({ query, location, limit: numResults }, { signal })));
+    if (chosen.length === 0) {
+      throw new PermanentError(
+        `none of the requested job sources is configured: ${(sources ?? []).join(", ")} (configured: ${ports.sources.map((s) => s.name).join(", ") || "none"})`,
+        "no_sources",
+      );
+    }
+    const settled = await Promise.allSettled(
+      chosen.map((s) =>
+        searchWithin(s, { query, location, limit: numResults, ...(boards?.[s.name]?.length ? { boards: boards[s.name] } : {}) }, signal, call.onUsage),
+      ),
+    );
+    signal.throwIfAborted();
     const reports: SourceReport[] = [];
-    const seen = new Set<string>();
-    const postings: JobPosting[] = [];
+    const bySource: JobPosting[][] = [];
     settled.forEach((r, i) => {
       const source = chosen[i]!.name;
       if (r.status === "rejected") {
-        reports.push({ source, ok: false, count: 0, error: r.reason instanceof Error ? r.reason.message : String(r.reason) });
+        reports.push({ source, ok: false, count: 0, error: errorText(r.reason) });
+        ports.log.warn("job source failed", { source, error: errorText(r.reason) });
         return;
       }
-      reports.push({ source, ok: true, count: r.value.length });
-      for (const p of r.value) {
-        const key = postingKey(p);
-        if (seen.has(key)) continue;
-        seen.add(key);
-        postings.push(p);
-      }
+      // a source's own output is checked here, so one malformed posting cannot fail the node
+      const valid = r.value.filter((p) => JobPosting.safeParse(p).success);
+      reports.push({ source, ok: true, count: valid.length });
+      bySource.push(valid);
     });
     if (reports.every((r) => !r.ok)) {
-      throw new RetryableError(`every job source failed: ${reports.map((r) => `${r.source}: ${r.error}`).join("; ")}`);
+      const detail = reports.map((r) => `${r.source}: ${r.error}`).join("; ");
+      const permanent = settled.every((r) => r.status === "rejected" && isPermanentError(r.reason));
+      if (permanent) throw new PermanentError(`every job source failed: ${detail}`, "sources_failed");
+      throw new RetryableError(`every job source failed: ${detail}`);
     }
-    return { postings: postings.slice(0, numResults), sourceReports: reports };
+    // interleave sources so a cut at numResults keeps some of each, then drop duplicates
+    const interleaved: JobPosting[] = [];
+    for (let i = 0; bySource.some((l) => i < l.length); i++) for (const l of bySource) {
+        const p = l[i];
+        if (p) interleaved.push(p);
+      }
+    const { unique } = dedupePostings(interleaved);
+    return { postings: unique.slice(0, numResults), sourceReports: reports };
   },
 });
 
@@ -69,8 +119,8 @@ export const matching = defineNode({
     maxScreening: z.number().int(),
   }),
   output: z.object({ matches: z.array(ScoredPosting) }),
-  run: async ({ profile, postings, query, location, maxScreening }, { ports, signal }) => {
-    const scored = await ports.llm.scorePostings({ profile, query, location, postings }, { signal });
+  run: async ({ profile, postings, query, location, maxScreening }, { ports, call }) => {
+    const scored = await ports.llm.scorePostings({ profile, query, location, postings }, call);
     scored.sort((a, b) => b.score - a.score || a.posting.title.localeCompare(b.posting.title));
     return { matches: scored.slice(0, maxScreening) };
   },
@@ -82,11 +132,11 @@ export const research = defineNode({
   name: "Research",
   input: z.object({ matches: z.array(ScoredPosting) }),
   output: z.object({ research: z.array(ResearchEntry) }),
-  run: async ({ matches }, { ports, signal }) => ({
+  run: async ({ matches }, { ports, call }) => ({
     research: await Promise.all(
       matches.map(async (m) => ({
         key: postingKey(m.posting),
-        research: await ports.llm.researchCompany({ posting: m.posting }, { signal }),
+        research: await ports.llm.researchCompany({ posting: m.posting }, call),
       })),
     ),
   }),
@@ -102,14 +152,14 @@ export const fabrication = defineNode({
     research: z.array(ResearchEntry),
   }),
   output: z.object({ materials: z.array(MaterialsEntry) }),
-  run: async ({ profile, matches, research: researched }, { ports, signal }) => {
+  run: async ({ profile, matches, research: researched }, { ports, call }) => {
     const byKey = new Map(researched.map((r) => [r.key, r.research]));
     const materials = await Promise.all(
       matches.map(async (match) => {
         const key = postingKey(match.posting);
         const research = byKey.get(key);
         if (!research) throw new PermanentError(`no research for posting ${key}`, "invalid_node_data");
-        return { key, materials: await ports.llm.writeMaterials({ profile, match, research }, { signal }) };
+        return { key, materials: await ports.llm.writeMaterials({ profile, match, research }, call) };
       }),
     );
     return { materials };

@@ -1,4 +1,5 @@
-import type { JobSource, LlmPort } from "../ports.js";
+import { PermanentError } from "@job-agent/shared/errors";
+import type { CvParserPort, JobSource, LlmPort } from "../ports.js";
 import type { ExtractedProfile, JobPosting } from "../schemas.js";
 
 /**
@@ -54,3 +55,8 @@ export const createNullSource = (): JobSource => {
   };
   return { name: "null", search: () => Promise.resolve([posting]) };
 };
+
+/** A parser for set-ups that read no PDF or DOCX: every file is refused with a permanent error. */
+export const createUnavailableCvParser = (): CvParserPort => ({
+  parse: ({ kind }) => Promise.reject(new PermanentError(`this worker has no ${kind.toUpperCase()} parser configured`, "unsupported_format")),
+});

@@ -1,5 +1,6 @@
 import { PermanentError } from "@job-agent/shared/errors";
 import type { CvSource } from "../ports.js";
+import { sniffDocument } from "./cv-sniff.js";
 import type { CvText } from "../schemas.js";
 
 /** Longest CV text we accept (characters, after normalisation). */
@@ -191,7 +192,9 @@ export const readCvText = (source: CvSource): CvText => {
   if (source.text !== null) {
     raw = source.text;
   } else if (source.bytes) {
-    const kind = BINARY_TYPES[mediaType] ?? (/\.pdf$/.test(filename) ? "PDF" : /\.docx?$/.test(filename) ? "DOCX" : undefined);
+    const sniffed = sniffDocument(source.bytes);
+    const kind = sniffed === "pdf" ? "PDF" : sniffed === "docx" ? "DOCX" : BINARY_TYPES[mediaType];
+    if (sniffed === "zip" || sniffed === "binary") throw new PermanentError("the CV is neither PDF, DOCX nor UTF-8 text", "unsupported_format");
     if (kind) {
       throw new PermanentError(
         `${kind} files cannot be read by the plain-text reader; the ${kind} text must be extracted first`,

@@ -13,6 +13,7 @@ interface PostingFeatures {
   title: string[];
   desc: Set<string>;
   level: Seniority;
+  levelStated: boolean;
   fields: string[];
 }
 
@@ -27,19 +28,24 @@ const levelOfTitle = (title: string): Seniority | null => {
   return null;
 };
 
-const levelOfPosting = (p: JobPosting): Seniority => {
+/** The posting's level, and whether the posting states it (title, "entry-level", years asked) or it is assumed. */
+const levelOfPosting = (p: JobPosting): { level: Seniority; stated: boolean } => {
   const byTitle = levelOfTitle(p.title);
-  if (byTitle) return byTitle;
+  if (byTitle) return { level: byTitle, stated: true };
   const d = p.description;
-  if (/\b(entry[- ]level|new graduates?|no experience (is )?(required|needed))\b/i.test(d)) return "junior";
+  if (/\b(entry[- ]level|new graduates?|no experience (is )?(required|needed))\b/i.test(d)) return { level: "junior", stated: true };
+  if (/\b(senior role|senior level)\b/i.test(d)) return { level: "senior", stated: true };
+  if (/\b(executive role|director[- ]level)\b/i.test(d)) return { level: "executive", stated: true };
   const years = /\b(\d{1,2})\s*\+?\s*(?:-\s*\d{1,2}\s*)?years?\b/i.exec(d);
   if (years) {
     const n = Number(years[1]);
-    if (n >= 8) return "lead";
-    if (n >= 5) return "senior";
-    if (n <= 1) return "junior";
+    if (n >= 12) return { level: "executive", stated: true };
+    if (n >= 8) return { level: "lead", stated: true };
+    if (n >= 5) return { level: "senior", stated: true };
+    if (n <= 1) return { level: "junior", stated: true };
+    return { level: "mid", stated: true };
   }
-  return "mid";
+  return { level: "mid", stated: false };
 };
 
 const FEATURES = new Map<string, PostingFeatures>();
@@ -61,12 +67,14 @@ const featuresOf = (p: JobPosting): PostingFeatures => {
     }
   }
   const hardSkills = skills.filter((s) => fieldOf(s) !== "general");
+  const level = levelOfPosting(p);
   const f: PostingFeatures = {
     skills,
     hardSkills,
     title: titleWords(p.title),
     desc,
-    level: levelOfPosting(p),
+    level: level.level,
+    levelStated: level.stated,
     fields: fieldsOf(hardSkills),
   };
   if (FEATURES.size >= MAX_MEMO) FEATURES.clear();
@@ -97,16 +105,25 @@ const profileFeatures = (profile: ExtractedProfile): ProfileFeatures => {
 
 /* ---------------------------------------------------------------- scoring */
 
-const seniorityFit = (want: Seniority | null, have: Seniority): { score: number; label: string } => {
+/**
+ * How well a posting's level fits the level wanted (asked in the query, or the
+ * person's own). A role far below the person's level is as poor a fit as one
+ * far above it: a senior engineer does not want a junior posting.
+ */
+const seniorityFit = (want: Seniority | null, have: Seniority, stated = true): { score: number; label: string } => {
   if (!want) return { score: 0.7, label: `${have} role` };
+  if (!stated) {
+    const fits = want === "mid" || want === "senior" || want === "lead";
+    return { score: fits ? 0.8 : 0.5, label: `the posting does not state a level; it reads as a ${have} role` };
+  }
   const gap = LEVELS.indexOf(have) - LEVELS.indexOf(want);
   // student ≈ junior for entry-level roles
   const d = want === "student" && (have === "junior" || have === "student") ? 0 : gap;
   if (d === 0) return { score: 1, label: `${have} role, matching your ${want} level` };
-  if (d === 1) return { score: 0.6, label: `${have} role, one step above your ${want} level` };
-  if (d === -1) return { score: 0.7, label: `${have} role, one step below your ${want} level` };
+  if (d === 1) return { score: 0.65, label: `${have} role, one step above your ${want} level` };
+  if (d === -1) return { score: 0.55, label: `${have} role, one step below your ${want} level` };
   if (d > 1) return { score: 0.15, label: `${have} role, well above your ${want} level` };
-  return { score: 0.3, label: `${have} role, well below your ${want} level` };
+  return { score: 0, label: `${have} role, well below your ${want} level` };
 };
 
 const queryLevel = (query: string): Seniority | null => levelOfTitle(query);
@@ -141,7 +158,7 @@ export const scorePostings = (input: {
     let textRel = 0;
     if (qWords.length > 0) textRel = qWords.filter((w) => f.desc.has(w)).length / qWords.length;
     const fit = placeFit(place, posting.location, posting.remote);
-    const sen = seniorityFit(wantLevel, f.level);
+    const sen = seniorityFit(wantLevel, f.level, f.levelStated);
 
     const matched: string[] = [];
     const missing: string[] = [];
@@ -165,7 +182,7 @@ export const scorePostings = (input: {
               ? 0.5
               : 0;
       if (qWords.length === 0) textRel = fieldFit;
-      score = 38 * Math.min(1, coverage * 1.25) + 30 * titleSim + 8 * sen.score + 10 * fit.score + 6 * textRel + 8 * fieldFit;
+      score = 36 * Math.min(1, coverage * 1.25) + 32 * titleSim + 12 * sen.score + 8 * textRel + 12 * fieldFit;
       if (f.hardSkills.length > 0) {
         summary.push(
           hardMatched > 0
@@ -176,8 +193,11 @@ export const scorePostings = (input: {
       if (missing.length > 0 && hardMatched > 0) summary.push(`Missing from your profile: ${list(missing, 4)}.`);
       if (fieldFit === 0) summary.push(`The role is in ${f.fields[0] ?? "another field"}, outside your usual field${prof.fields.length > 1 ? "s" : ""}.`);
     } else {
-      score = 50 * titleSim + 20 * textRel + 20 * fit.score + 10 * sen.score;
+      score = 60 * titleSim + 22 * textRel + 18 * sen.score;
     }
+    // place and level are gates more than features: an on-site job outside the asked area, or a role
+    // two levels away from the person's, is rarely wanted however well the skills match
+    score *= (0.5 + 0.5 * fit.score) * (0.72 + 0.28 * sen.score);
 
     if (titleSim >= 0.85) summary.push(`The title "${posting.title}" closely matches ${qSim >= pSim * 0.9 && qWords.length > 0 ? `your search "${query}"` : "your experience"}.`);
     else if (titleSim >= 0.4) summary.push(`The title "${posting.title}" is related to ${qSim >= pSim * 0.9 && qWords.length > 0 ? `your search "${query}"` : "your experience"}.`);

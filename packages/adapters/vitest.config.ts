@@ -1,0 +1,3 @@
+import { preset } from "@job-agent/vitest-config";
+
+export default preset();
