@@ -1,34 +1,73 @@
-import express, { type Express } from "express";
+import express, { type Express, type RequestHandler } from "express";
+import helmet from "helmet";
 import type { AppDeps } from "./deps.js";
-import { authenticate, currentUser, requestId, route } from "./http.js";
+import { docsRouter } from "./docs.js";
+import { authenticate, rateLimit, requestId, requireAdmin, route } from "./http.js";
+import { buildOpenApi } from "./openapi.js";
 import { HttpProblem, errorHandler } from "./problem.js";
+import { adminRouter } from "./routes/admin.js";
+import { meRouter } from "./routes/me.js";
 import { profilesRouter } from "./routes/profiles.js";
 import { runsRouter } from "./routes/runs.js";
 import { searchesRouter } from "./routes/searches.js";
 
+const trustProxy = (v: string): boolean | number | string => {
+  if (v === "true" || v === "false") return v === "true";
+  return /^\d+$/.test(v) ? Number(v) : v;
+};
+
+/** CORS for the listed browser origins only; others get no CORS headers (the browser blocks them). */
+const cors =
+  (origins: string[]): RequestHandler =>
+  (req, res, next) => {
+    const origin = req.header("origin");
+    const allowed = origin !== undefined && (origins.includes(origin) || origins.includes("*"));
+    if (allowed) {
+      res.setHeader("Access-Control-Allow-Origin", origin);
+      res.setHeader("Access-Control-Expose-Headers", "X-Request-Id, Location, RateLimit, RateLimit-Policy, Retry-After");
+    }
+    res.vary("Origin");
+    if (req.method === "OPTIONS" && req.header("access-control-request-method")) {
+      if (allowed) {
+        res.setHeader("Access-Control-Allow-Methods", "GET, POST, PUT, DELETE");
+        res.setHeader("Access-Control-Allow-Headers", "Authorization, Content-Type, Last-Event-ID, X-Request-Id, Idempotency-Key");
+        res.setHeader("Access-Control-Max-Age", "600");
+      }
+      res.status(204).end();
+      return;
+    }
+    next();
+  };
+
 export const createApp = (deps: AppDeps): Express => {
+  const { env, log } = deps;
   const app = express();
   app.disable("x-powered-by");
-  app.set("trust proxy", "loopback, linklocal, uniquelocal");
+  app.set("trust proxy", trustProxy(env.TRUST_PROXY));
   app.use(requestId);
   app.use((req, res, next) => {
     const started = process.hrtime.bigint();
     res.on("finish", () => {
-      deps.log.info("request", {
+      log.info("request", {
         requestId: res.getHeader("x-request-id"),
         method: req.method,
         path: req.path,
         status: res.statusCode,
+        ip: req.ip,
         ms: Number(process.hrtime.bigint() - started) / 1e6,
       });
     });
     next();
   });
+  app.use(helmet());
+  app.use(cors(env.CORS_ORIGINS));
 
-  app.get("/health", (_req, res) => {
+  const openapi = buildOpenApi(env.PUBLIC_BASE_URL);
+  const ops = express.Router();
+  ops.get("/health", (_req, res) => {
     res.json({ status: "ok" });
   });
-  app.get(
+  ops.get(
     "/ready",
     route(async (_req, res) => {
       const checks = await deps.ready();
@@ -36,25 +75,31 @@ export const createApp = (deps: AppDeps): Express => {
       res.status(ok ? 200 : 503).json({ status: ok ? "ready" : "unavailable", checks });
     }),
   );
-
-  const v1 = express.Router();
-  v1.use(express.json({ limit: deps.env.BODY_LIMIT_BYTES, strict: true }));
-  v1.use(authenticate(deps.authenticate));
-  v1.get("/me", (_req, res) => {
-    const u = currentUser(res);
-    res.json({ id: u.id, email: u.email, plan: u.plan, webhookSecret: u.webhookSecret });
+  ops.get("/openapi.json", (_req, res) => {
+    res.json(openapi);
   });
-  v1.use(profilesRouter(deps));
-  v1.use(searchesRouter(deps));
-  v1.use(runsRouter(deps));
-  app.use("/v1", v1);
+  app.use(ops);
+  app.use(docsRouter());
+
+  const body = express.json({ limit: env.BODY_LIMIT_BYTES, strict: true });
+  const auth = authenticate(deps.authenticate);
+  const limit = rateLimit(deps.limiter, env);
+  app.use("/v1", body, auth, limit);
+  app.use(meRouter(deps));
+  app.use(profilesRouter(deps));
+  app.use(searchesRouter(deps));
+  app.use(runsRouter(deps));
+
+  // Admin keys alone get past this line; Bull Board and /admin/stats mount on this router's side.
+  app.use("/admin", body, auth, requireAdmin, limit);
+  app.use(adminRouter(deps));
 
   app.use((req, _res, next) => {
     next(new HttpProblem(404, "Not Found", `no route for ${req.method} ${req.path}`));
   });
   app.use(
     errorHandler((err, req) => {
-      deps.log.error("unhandled error", { path: req.path, error: err instanceof Error ? err.message : String(err) });
+      log.error("unhandled error", { path: req.path, error: err instanceof Error ? err.message : String(err) });
     }),
   );
   return app;

@@ -1,5 +1,5 @@
-import { authenticateKey, createDb, pingDb } from "@job-agent/db";
-import { createProducer } from "@job-agent/queue";
+import { authenticateKey, createDb, createRunEventListener, pingDb } from "@job-agent/db";
+import { createProducer, createRateLimiter } from "@job-agent/queue";
 import { createLogger } from "@job-agent/shared";
 import { createApp } from "./app.js";
 import { loadApiEnv } from "./env.js";
@@ -7,9 +7,15 @@ import { loadApiEnv } from "./env.js";
 const env = loadApiEnv();
 const log = createLogger({ app: "api", level: env.LOG_LEVEL, format: env.LOG_FORMAT ?? (env.NODE_ENV === "production" ? "json" : "pretty") });
 const db = createDb({ url: env.DATABASE_URL, poolMax: env.DATABASE_POOL_MAX, applicationName: "job-agent-api" });
-const producer = createProducer({
-  config: { url: env.REDIS_URL, prefix: env.QUEUE_PREFIX },
-  onError: (err) => log.warn("redis error", { error: err.message }),
+const queueConfig = { url: env.REDIS_URL, prefix: env.QUEUE_PREFIX };
+const producer = createProducer({ config: queueConfig, onError: (err) => log.warn("redis error", { error: err.message }) });
+const limiter = createRateLimiter({ config: queueConfig, onError: (err) => log.warn("rate limiter error", { error: err.message }) });
+// One LISTEN connection for the whole process; every event stream is fed from it.
+const events = createRunEventListener({
+  url: env.DATABASE_URL,
+  applicationName: "job-agent-api-listen",
+  onError: (err) => log.warn("run event listener error", { error: err.message }),
+  onReconnected: () => log.info("run event listener reconnected"),
 });
 
 const app = createApp({
@@ -17,6 +23,8 @@ const app = createApp({
   producer,
   log,
   env,
+  events,
+  limiter,
   authenticate: (key) => authenticateKey(db, key),
   ready: async () => ({ postgres: await pingDb(db), redis: await producer.ping() }),
 });
@@ -29,8 +37,11 @@ const server = app.listen(env.PORT, env.HOST, () => {
 
 const shutdown = (signal: string) => {
   log.info("shutting down", { signal });
+  // Event streams are long-lived: end them so close() can finish.
+  server.closeIdleConnections();
+  void events.close();
   server.close(() => {
-    void Promise.all([producer.close(), db.close()]).finally(() => process.exit(0));
+    void Promise.all([producer.close(), limiter.close(), db.close()]).finally(() => process.exit(0));
   });
   setTimeout(() => process.exit(0), 10_000).unref();
 };

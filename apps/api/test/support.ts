@@ -1,17 +1,21 @@
 import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
-import { authenticateKey, createApiKey, pingDb } from "@job-agent/db";
+import type { Express } from "express";
+import { authenticateKey, createApiKey, createRunEventListener, pingDb, type RunEventHub } from "@job-agent/db";
 import { createTestDatabase, type TestDatabase } from "@job-agent/db/testing";
-import { createProducer, createWorkers, type Producer, type Workers } from "@job-agent/queue";
+import { createProducer, createRateLimiter, createWorkers, type Producer, type Workers } from "@job-agent/queue";
 import { cleanupQueues, testQueueConfig } from "@job-agent/queue/testing";
-import { createLogger } from "@job-agent/shared";
+import { createLogger, type Resolver, type WebhookRetryPolicy } from "@job-agent/shared";
 import { buildPorts, createHandlers } from "@job-agent/worker";
 import { createApp } from "../src/app.js";
+import { defaultAppEnv, type AppEnv } from "../src/deps.js";
 
 export interface Stack {
   base: string;
+  app: Express;
   tdb: TestDatabase;
   producer: Producer;
+  events: RunEventHub;
   workers: Workers | null;
   keyA: string;
   keyB: string;
@@ -19,16 +23,30 @@ export interface Stack {
 }
 
 /** The real API on a loopback port, over its own database and queue prefix, with (optionally) an in-process worker. */
-export const startStack = async (opts: { worker: boolean; bodyLimit?: number }): Promise<Stack> => {
+export const startStack = async (opts: {
+  worker: boolean;
+  bodyLimit?: number;
+  /** Overrides of the API settings (rate limits, caps, OUTBOUND_ALLOW_PRIVATE_HOSTS…). */
+  env?: Partial<AppEnv>;
+  resolve?: Resolver;
+  webhookRetry?: WebhookRetryPolicy;
+}): Promise<Stack> => {
   const tdb = await createTestDatabase();
   const config = testQueueConfig();
   const log = createLogger({ app: "test", level: "error" });
   const producer = createProducer({ config });
+  const limiter = createRateLimiter({ config });
+  const events = createRunEventListener({ url: tdb.url, reconnectMs: 100 });
+  await events.ready();
+  const env: AppEnv = { ...defaultAppEnv, NODE_ENV: "test", BODY_LIMIT_BYTES: opts.bodyLimit ?? 1_000_000, ...opts.env };
   const app = createApp({
     db: tdb.db,
     producer,
     log,
-    env: { BODY_LIMIT_BYTES: opts.bodyLimit ?? 1_000_000, PUBLIC_BASE_URL: undefined, NODE_ENV: "test" },
+    env,
+    events,
+    limiter,
+    ...(opts.resolve ? { resolve: opts.resolve } : {}),
     authenticate: (key) => authenticateKey(tdb.db, key),
     ready: async () => ({ postgres: await pingDb(tdb.db), redis: await producer.ping() }),
   });
@@ -38,10 +56,19 @@ export const startStack = async (opts: { worker: boolean; bodyLimit?: number }):
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   let workers: Workers | null = null;
   if (opts.worker) {
-    const { ports, store } = buildPorts({ db: tdb.db, producer, log, adapters: "offline" });
+    const { ports, store } = buildPorts({ db: tdb.db, producer, log, adapters: "offline", env: { OUTBOUND_ALLOW_PRIVATE_HOSTS: env.OUTBOUND_ALLOW_PRIVATE_HOSTS } });
     workers = createWorkers({
       config,
-      handlers: createHandlers({ db: tdb.db, store, ports, producer, log, webhookTimeoutMs: 2_000 }),
+      handlers: createHandlers({
+        db: tdb.db,
+        store,
+        ports,
+        producer,
+        log,
+        webhookTimeoutMs: 2_000,
+        outbound: { allowPrivateHosts: env.OUTBOUND_ALLOW_PRIVATE_HOSTS, httpsOnly: false },
+        ...(opts.webhookRetry ? { webhookRetry: opts.webhookRetry } : {}),
+      }),
       concurrency: 4,
     });
   }
@@ -49,14 +76,19 @@ export const startStack = async (opts: { worker: boolean; bodyLimit?: number }):
   const keyB = (await createApiKey(tdb.db, { email: "b@example.com" })).key;
   return {
     base,
+    app,
     tdb,
     producer,
+    events,
     workers,
     keyA,
     keyB,
     close: async () => {
       await workers?.close();
+      server.closeAllConnections();
       await new Promise((r) => server.close(r));
+      await events.close();
+      await limiter.close();
       await producer.close();
       await cleanupQueues(config);
       await tdb.drop();

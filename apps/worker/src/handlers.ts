@@ -1,6 +1,16 @@
-import { failExecution, getRunForDelivery, recordDelivery, type Db } from "@job-agent/db";
+import { ENDPOINT_GONE, endpointDisabledAt, failExecution, getRunForDelivery, recordDelivery, type Db } from "@job-agent/db";
 import { QUEUES, type ExecutionJob, type Handlers, type JobContext, type Producer } from "@job-agent/queue";
-import { RetryableError, isPermanentError, postWebhook, toErrorInfo, type Logger } from "@job-agent/shared";
+import {
+  RetryableError,
+  WEBHOOK_RETRY,
+  isPermanentError,
+  postWebhook,
+  toErrorInfo,
+  webhookRetryDelayMs,
+  type Logger,
+  type WebhookOutbound,
+  type WebhookRetryPolicy,
+} from "@job-agent/shared";
 import { executeWorkflow, workflows, type Ports } from "@job-agent/workflows";
 import type { CheckpointStore } from "@job-agent/workflows";
 
@@ -11,10 +21,23 @@ export interface HandlerDeps {
   producer: Producer;
   log: Logger;
   webhookTimeoutMs: number;
+  /** Where webhooks may go (OUTBOUND_ALLOW_PRIVATE_HOSTS, https only in production). Default: public addresses only. */
+  outbound?: WebhookOutbound;
+  /** How failed webhook attempts are retried (default: about a day, WEBHOOK_RETRY). */
+  webhookRetry?: WebhookRetryPolicy;
 }
 
 /** Wires each queue to what runs its jobs. */
-export const createHandlers = ({ db, store, ports, producer, log, webhookTimeoutMs }: HandlerDeps): Handlers => {
+export const createHandlers = ({
+  db,
+  store,
+  ports,
+  producer,
+  log,
+  webhookTimeoutMs,
+  outbound = { allowPrivateHosts: [], httpsOnly: false },
+  webhookRetry = WEBHOOK_RETRY,
+}: HandlerDeps): Handlers => {
   const runExecution = async (job: JobContext<ExecutionJob>): Promise<void> => {
     const { executionId, runId } = job.data;
     try {
@@ -26,44 +49,83 @@ export const createHandlers = ({ db, store, ports, producer, log, webhookTimeout
         isFinalAttempt: job.isFinalAttempt,
       });
       log.info("execution finished", { runId, executionId, jobId: job.id, attempt: job.attempt, outcome: outcome.status });
+      await requestDelivery(runId);
     } catch (err) {
       if (isPermanentError(err) || job.isFinalAttempt) {
         // The engine has already recorded the failure; make sure of it (it may have died before a node ran).
         await failExecution(db, executionId, toErrorInfo(err)).catch(() => undefined);
-        await producer.enqueue(QUEUES.delivery, { runId }, { jobId: `delivery-${runId}` }).catch(() => undefined);
+        await requestDelivery(runId);
       }
       throw err;
     }
   };
 
+  const finished = (status: string) => status === "completed" || status === "failed" || status === "cancelled";
+  const attemptJobId = (runId: string, attempt: number) => `delivery-${runId}-${attempt}`;
+
+  /**
+   * A delivery job without an attempt number asks for the run's webhook: once
+   * the run has finished it becomes attempt 1. Each attempt is a job of its
+   * own (`delivery-<run>-<n>`, so enqueueing one twice is a no-op) and each
+   * retry is a delayed job with exponential backoff and jitter. The receiver's
+   * answer never touches the run: only WebhookDelivery rows are written.
+   */
   const deliver: Handlers["delivery"] = async (job) => {
     const run = await getRunForDelivery(db, job.data.runId);
     if (!run?.webhookUrl) return;
-    if (run.status !== "completed" && run.status !== "failed" && run.status !== "cancelled") {
-      throw new RetryableError(`run ${run.runId} is ${run.status}; delivery waits for it to finish`);
+    const n = job.data.attempt;
+    if (n === undefined) {
+      // Before the run has finished there is nothing to send yet; the worker asks again when it finishes.
+      if (finished(run.status)) await producer.enqueue(QUEUES.delivery, { runId: run.runId, attempt: 1 }, { jobId: attemptJobId(run.runId, 1) });
+      return;
     }
+    if (!finished(run.status)) throw new RetryableError(`run ${run.runId} is ${run.status}; delivery waits for it to finish`);
     const event = `run.${run.status}`;
-    const attempt = await postWebhook({
+    const webhookId = `msg_${run.runId}`;
+    const base = { runId: run.runId, userId: run.userId, webhookId, event, url: run.webhookUrl, attempt: n };
+
+    const disabledAt = await endpointDisabledAt(db, run.userId, run.webhookUrl);
+    if (disabledAt) {
+      await recordDelivery(db, { ...base, status: "skipped", responseStatus: null, error: `endpoint disabled after a 410 answer at ${disabledAt.toISOString()}`, durationMs: null });
+      log.info("webhook skipped: endpoint disabled", { runId: run.runId, attempt: n });
+      return;
+    }
+
+    const sent = await postWebhook({
       url: run.webhookUrl,
       secret: run.webhookSecret,
-      webhookId: `msg_${run.runId}`,
+      webhookId,
       timeoutMs: webhookTimeoutMs,
-      body: { type: event, timestamp: new Date().toISOString(), data: { runId: run.runId, kind: run.kind, status: run.status, result: run.result, error: run.error } },
+      outbound,
+      body: {
+        type: event,
+        timestamp: new Date().toISOString(),
+        data: { runId: run.runId, kind: run.kind, status: run.status, completedAt: run.completedAt?.toISOString() ?? null, result: run.result, error: run.error },
+      },
     });
+    const gone = sent.status === 410;
     await recordDelivery(db, {
-      runId: run.runId,
-      userId: run.userId,
-      webhookId: attempt.webhookId,
-      event,
-      url: run.webhookUrl,
-      attempt: job.attempt,
-      status: attempt.ok ? "succeeded" : "failed",
-      responseStatus: attempt.status,
-      error: attempt.error,
-      durationMs: attempt.durationMs,
+      ...base,
+      status: sent.ok ? "succeeded" : "failed",
+      responseStatus: sent.status,
+      error: gone ? ENDPOINT_GONE : sent.error,
+      durationMs: sent.durationMs,
     });
-    if (!attempt.ok) throw new RetryableError(`webhook delivery failed: ${attempt.error}`);
+    log.info("webhook attempt", { runId: run.runId, attempt: n, ok: sent.ok, status: sent.status });
+    if (sent.ok || gone) return;
+    if (n >= webhookRetry.attempts) {
+      log.warn("webhook given up", { runId: run.runId, attempts: n });
+      return;
+    }
+    const delayMs = webhookRetryDelayMs(n + 1, webhookRetry);
+    await producer.enqueue(QUEUES.delivery, { runId: run.runId, attempt: n + 1 }, { jobId: attemptJobId(run.runId, n + 1), delayMs });
   };
+
+  /** Asks for the run's webhook once it has finished (idempotent per run). */
+  const requestDelivery = (runId: string) =>
+    producer.enqueue(QUEUES.delivery, { runId }, { jobId: `delivery-${runId}-finished` }).catch((err: unknown) => {
+      log.warn("delivery request not queued", { runId, error: err instanceof Error ? err.message : String(err) });
+    });
 
   return { [QUEUES.profiling]: runExecution, [QUEUES.jobSearch]: runExecution, [QUEUES.delivery]: deliver };
 };

@@ -8,7 +8,12 @@ export const QUEUE_NAMES = Object.values(QUEUES) as QueueName[];
 export const ExecutionJob = z.object({ runId: z.uuid(), executionId: z.uuid() });
 export type ExecutionJob = z.infer<typeof ExecutionJob>;
 
-export const DeliveryJob = z.object({ runId: z.uuid() });
+/**
+ * A webhook delivery. Without `attempt` it asks for the run's webhook once the
+ * run has finished; with it, it is that numbered attempt (the worker schedules
+ * each retry as a delayed job of its own, with exponential backoff and jitter).
+ */
+export const DeliveryJob = z.object({ runId: z.uuid(), attempt: z.int().min(1).max(100).optional() });
 export type DeliveryJob = z.infer<typeof DeliveryJob>;
 
 export interface QueueSpec<S extends z.ZodType = z.ZodType> {
@@ -23,8 +28,9 @@ export interface QueueSpec<S extends z.ZodType = z.ZodType> {
 export const catalog = {
   [QUEUES.profiling]: { schema: ExecutionJob, attempts: 3, backoffMs: 2_000, jitter: 0.5 },
   [QUEUES.jobSearch]: { schema: ExecutionJob, attempts: 5, backoffMs: 2_000, jitter: 0.5 },
-  // About a day of retries for a receiver that is down: 30 s · 2^n over 12 attempts.
-  [QUEUES.delivery]: { schema: DeliveryJob, attempts: 12, backoffMs: 30_000, jitter: 0.5 },
+  // Retries here cover the worker's own trouble (database, Redis). A receiver that is down is retried by the
+  // delivery handler itself, one delayed job per attempt, over about a day (WEBHOOK_RETRY in @job-agent/shared).
+  [QUEUES.delivery]: { schema: DeliveryJob, attempts: 5, backoffMs: 2_000, jitter: 0.5 },
 } as const satisfies Record<QueueName, QueueSpec>;
 
 export type PayloadOf<Q extends QueueName> = z.infer<(typeof catalog)[Q]["schema"]>;

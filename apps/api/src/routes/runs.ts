@@ -1,15 +1,16 @@
-import { decodeCursor, getRunView, listMatches, listRuns } from "@job-agent/db";
+import { decodeCursor, getRunView, listDeliveries, listMatches, listRuns } from "@job-agent/db";
 import { Router } from "express";
 import type { AppDeps } from "../deps.js";
 import { currentUser, parse, pathId, route } from "../http.js";
 import { HttpProblem, notFound } from "../problem.js";
 import { ListRunsQuery } from "../schemas.js";
+import { streamRunEvents } from "../sse.js";
 
-export const runsRouter = ({ db }: AppDeps): Router => {
+export const runsRouter = ({ db, events, env }: AppDeps): Router => {
   const r = Router();
 
   r.get(
-    "/runs",
+    "/v1/runs",
     route(async (req, res) => {
       const user = currentUser(res);
       const q = parse(ListRunsQuery, req.query, "query");
@@ -21,7 +22,7 @@ export const runsRouter = ({ db }: AppDeps): Router => {
   );
 
   r.get(
-    "/runs/:id",
+    "/v1/runs/:id",
     route(async (req, res) => {
       const view = await getRunView(db, currentUser(res).id, pathId(req, "run"));
       if (!view) throw notFound("run");
@@ -30,11 +31,28 @@ export const runsRouter = ({ db }: AppDeps): Router => {
   );
 
   r.get(
-    "/runs/:id/matches",
+    "/v1/runs/:id/events",
+    route(async (req, res) => {
+      const found = await streamRunEvents({ db, events, heartbeatMs: env.SSE_HEARTBEAT_MS }, req, res, currentUser(res).id, pathId(req, "run"));
+      if (!found) throw notFound("run");
+    }),
+  );
+
+  r.get(
+    "/v1/runs/:id/matches",
     route(async (req, res) => {
       const matches = await listMatches(db, currentUser(res).id, pathId(req, "run"));
       if (!matches) throw notFound("run");
       res.json({ items: matches });
+    }),
+  );
+
+  r.get(
+    "/v1/runs/:id/deliveries",
+    route(async (req, res) => {
+      const items = await listDeliveries(db, currentUser(res).id, pathId(req, "run"));
+      if (!items) throw notFound("run");
+      res.json({ items });
     }),
   );
 

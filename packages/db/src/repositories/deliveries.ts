@@ -29,20 +29,69 @@ export const getRunForDelivery = async (db: Db, runId: string): Promise<RunForDe
   };
 };
 
-export const recordDelivery = async (
-  db: Db,
-  d: {
-    runId: string;
-    userId: string;
-    webhookId: string;
-    event: string;
-    url: string;
-    attempt: number;
-    status: DeliveryStatus;
-    responseStatus: number | null;
-    error: string | null;
-    durationMs: number | null;
-  },
-): Promise<void> => {
+export interface NewDelivery {
+  runId: string;
+  userId: string;
+  webhookId: string;
+  event: string;
+  url: string;
+  attempt: number;
+  status: DeliveryStatus;
+  responseStatus: number | null;
+  error: string | null;
+  durationMs: number | null;
+}
+
+export const recordDelivery = async (db: Db, d: NewDelivery): Promise<void> => {
   await db.prisma.webhookDelivery.create({ data: d });
+};
+
+/** The error recorded on the attempt that disabled an endpoint (a 410 answer). */
+export const ENDPOINT_GONE = "endpoint gone (410): disabled";
+
+/**
+ * When a user's endpoint answered 410 Gone, the endpoint is disabled: that
+ * attempt is recorded with `ENDPOINT_GONE`, and later deliveries to the same
+ * URL for the same user are skipped. The record is the history itself (no
+ * extra column); the date of the 410 is returned, or null when enabled.
+ */
+export const endpointDisabledAt = async (db: Db, userId: string, url: string): Promise<Date | null> => {
+  const row = await db.prisma.webhookDelivery.findFirst({
+    where: { userId, url, responseStatus: 410, error: ENDPOINT_GONE },
+    orderBy: { createdAt: "desc" },
+    select: { createdAt: true },
+  });
+  return row?.createdAt ?? null;
+};
+
+export interface DeliveryView {
+  deliveryId: string;
+  webhookId: string;
+  event: string;
+  url: string;
+  attempt: number;
+  status: DeliveryStatus;
+  responseStatus: number | null;
+  error: string | null;
+  durationMs: number | null;
+  createdAt: Date;
+}
+
+/** A run's delivery attempts, oldest first; null when the run is not the user's. */
+export const listDeliveries = async (db: Db, userId: string, runId: string): Promise<DeliveryView[] | null> => {
+  const run = await db.prisma.run.findFirst({ where: { id: runId, userId }, select: { id: true } });
+  if (!run) return null;
+  const rows = await db.prisma.webhookDelivery.findMany({ where: { runId, userId }, orderBy: [{ createdAt: "asc" }, { attempt: "asc" }], take: 500 });
+  return rows.map((r) => ({
+    deliveryId: r.id,
+    webhookId: r.webhookId,
+    event: r.event,
+    url: r.url,
+    attempt: r.attempt,
+    status: r.status,
+    responseStatus: r.responseStatus,
+    error: r.error,
+    durationMs: r.durationMs,
+    createdAt: r.createdAt,
+  }));
 };

@@ -1,15 +1,22 @@
-import { createHash, randomBytes } from "node:crypto";
+import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import type { Db } from "../client.js";
 import type { Plan, User } from "../../generated/prisma/client.js";
 
 const KEY_PREFIX = "ja_";
 
+/**
+ * Keys are 192 random bits, so a plain SHA-256 cannot be reversed or guessed
+ * from a database dump; an HMAC with a server secret would add a secret to
+ * manage (and lose every key with it) without making the stored hashes any
+ * harder to use. Lookup is by this hash, so no secret is compared in a loop.
+ */
 export const hashKey = (key: string): string => createHash("sha256").update(key).digest("hex");
 
 const newWebhookSecret = (): string => `whsec_${randomBytes(24).toString("base64")}`;
 
 export interface CreatedKey {
   key: string;
+  keyId: string;
   prefix: string;
   user: Pick<User, "id" | "email" | "plan" | "isAdmin">;
 }
@@ -35,8 +42,8 @@ export const createApiKey = async (
         ...(input.admin !== undefined ? { isAdmin: input.admin } : {}),
       },
     });
-    await tx.apiKey.create({ data: { userId: user.id, prefix, hash: hashKey(key), name: input.name ?? null } });
-    return { key, prefix, user: { id: user.id, email: user.email, plan: user.plan, isAdmin: user.isAdmin } };
+    const row = await tx.apiKey.create({ data: { userId: user.id, prefix, hash: hashKey(key), name: input.name ?? null }, select: { id: true } });
+    return { key, keyId: row.id, prefix, user: { id: user.id, email: user.email, plan: user.plan, isAdmin: user.isAdmin } };
   });
 };
 
@@ -55,8 +62,83 @@ export interface AuthenticatedUser {
  */
 export const authenticateKey = async (db: Db, key: string): Promise<AuthenticatedUser | null> => {
   if (!key.startsWith(KEY_PREFIX) || key.length > 200) return null;
-  const row = await db.prisma.apiKey.findUnique({ where: { hash: hashKey(key) }, include: { user: true } });
+  const hash = hashKey(key);
+  const row = await db.prisma.apiKey.findUnique({ where: { hash }, include: { user: true } });
   if (!row || row.revokedAt) return null;
+  // The index found the row; the comparison that decides is made in constant time all the same.
+  if (!timingSafeEqual(Buffer.from(row.hash), Buffer.from(hash)) || !key.startsWith(row.prefix)) return null;
   const { user } = row;
+  if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
+    // Written at most once a minute per key, and never on the request's critical path.
+    void db.prisma.apiKey.update({ where: { id: row.id }, data: { lastUsedAt: new Date() } }).catch(() => undefined);
+  }
   return { id: user.id, email: user.email, plan: user.plan, isAdmin: user.isAdmin, webhookSecret: user.webhookSecret, keyId: row.id };
+};
+
+const LAST_USED_RESOLUTION_MS = 60_000;
+
+export interface ApiKeyView {
+  keyId: string;
+  prefix: string;
+  name: string | null;
+  userId: string;
+  email: string;
+  plan: Plan;
+  isAdmin: boolean;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+  revokedAt: Date | null;
+}
+
+const keyView = (k: { id: string; prefix: string; name: string | null; userId: string; createdAt: Date; lastUsedAt: Date | null; revokedAt: Date | null; user: Pick<User, "email" | "plan" | "isAdmin"> }): ApiKeyView => ({
+  keyId: k.id,
+  prefix: k.prefix,
+  name: k.name,
+  userId: k.userId,
+  email: k.user.email,
+  plan: k.user.plan,
+  isAdmin: k.user.isAdmin,
+  createdAt: k.createdAt,
+  lastUsedAt: k.lastUsedAt,
+  revokedAt: k.revokedAt,
+});
+
+/** Keys (never their secrets), newest first; optionally one user's by email. */
+export const listApiKeys = async (db: Db, q: { email?: string; limit?: number } = {}): Promise<ApiKeyView[]> => {
+  const rows = await db.prisma.apiKey.findMany({
+    where: q.email ? { user: { email: q.email.trim().toLowerCase() } } : {},
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    take: q.limit ?? 100,
+    include: { user: { select: { email: true, plan: true, isAdmin: true } } },
+  });
+  return rows.map(keyView);
+};
+
+/**
+ * Revokes keys by id, by prefix, or every key of a user (by email). Returns
+ * the keys revoked now (already revoked ones are left as they were).
+ */
+export const revokeApiKeys = async (db: Db, by: { keyId: string } | { prefix: string } | { email: string }): Promise<ApiKeyView[]> => {
+  const where =
+    "keyId" in by ? { id: by.keyId } : "prefix" in by ? { prefix: by.prefix } : { user: { email: by.email.trim().toLowerCase() } };
+  return db.prisma.$transaction(async (tx) => {
+    const rows = await tx.apiKey.findMany({ where: { ...where, revokedAt: null }, include: { user: { select: { email: true, plan: true, isAdmin: true } } } });
+    if (rows.length === 0) return [];
+    const revokedAt = new Date();
+    await tx.apiKey.updateMany({ where: { id: { in: rows.map((r) => r.id) } }, data: { revokedAt } });
+    return rows.map((r) => keyView({ ...r, revokedAt }));
+  });
+};
+
+/** A key by id, or null. */
+export const getApiKey = async (db: Db, keyId: string): Promise<ApiKeyView | null> => {
+  const row = await db.prisma.apiKey.findUnique({ where: { id: keyId }, include: { user: { select: { email: true, plan: true, isAdmin: true } } } });
+  return row ? keyView(row) : null;
+};
+
+/** Replaces the user's webhook signing secret and returns the new one. */
+export const rotateWebhookSecret = async (db: Db, userId: string): Promise<string> => {
+  const webhookSecret = newWebhookSecret();
+  await db.prisma.user.update({ where: { id: userId }, data: { webhookSecret } });
+  return webhookSecret;
 };

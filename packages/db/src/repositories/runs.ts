@@ -1,5 +1,5 @@
 import { nodeNames, workflows } from "@job-agent/workflows";
-import type { Db } from "../client.js";
+import type { Db, Tx } from "../client.js";
 import type { Prisma, RunKind, Status } from "../../generated/prisma/client.js";
 
 export interface NewRun {
@@ -19,9 +19,48 @@ export interface CreatedRun {
 
 const json = (v: unknown) => v as Prisma.InputJsonValue;
 
+/** The user already has as many unfinished runs as they may. */
+export class RunLimitError extends Error {
+  constructor(
+    readonly limit: number,
+    readonly unfinished: number,
+  ) {
+    super(`at most ${limit} unfinished runs are allowed; ${unfinished} are pending or running`);
+    this.name = "RunLimitError";
+  }
+}
+
+export interface RunLimits {
+  /** How many pending or running runs the user may have, the new ones included. */
+  maxUnfinished?: number;
+}
+
+/**
+ * Enforces the cap on unfinished runs inside the creating transaction. A
+ * per-user advisory lock serialises concurrent creations, so two requests
+ * cannot both slip under the cap.
+ */
+const enforceUnfinishedCap = async (tx: Tx, userId: string, adding: number, limits: RunLimits): Promise<void> => {
+  if (limits.maxUnfinished === undefined) return;
+  await tx.$executeRaw`select pg_advisory_xact_lock(hashtextextended(${userId}, 0))`;
+  const unfinished = await tx.run.count({ where: { userId, status: { in: ["pending", "running"] } } });
+  if (unfinished + adding > limits.maxUnfinished) throw new RunLimitError(limits.maxUnfinished, unfinished);
+};
+
+/** The number of the user's runs that are pending or running. */
+export const countUnfinishedRuns = async (db: Db, userId: string): Promise<number> =>
+  db.prisma.run.count({ where: { userId, status: { in: ["pending", "running"] } } });
+
+/** A run's status when it is the user's, else null (cheap ownership check). */
+export const getRunStatus = async (db: Db, userId: string, runId: string): Promise<{ runId: string; status: Status } | null> => {
+  const r = await db.prisma.run.findFirst({ where: { id: runId, userId }, select: { id: true, status: true } });
+  return r ? { runId: r.id, status: r.status } : null;
+};
+
 /** Creates runs, each with its first (pending) execution, in one transaction. */
-export const createRuns = async (db: Db, userId: string, runs: NewRun[]): Promise<CreatedRun[]> =>
+export const createRuns = async (db: Db, userId: string, runs: NewRun[], limits: RunLimits = {}): Promise<CreatedRun[]> =>
   db.prisma.$transaction(async (tx) => {
+    await enforceUnfinishedCap(tx, userId, runs.length, limits);
     const created: CreatedRun[] = [];
     for (const r of runs) {
       const run = await tx.run.create({
@@ -46,14 +85,31 @@ export interface NewProfile {
   email?: string | null;
   location?: string | null;
   timezone?: string;
-  cv: { text: string | null; bytes: Uint8Array | null; mediaType: string; filename: string | null; sourceUrl?: string | null; sha256: string; sizeBytes: number };
+  /** One CV document (kept for callers with a single document). */
+  cv?: NewCvDocument;
+  /** The CV's documents: uploaded files, pasted text, URLs to fetch (no content yet). */
+  documents?: NewCvDocument[];
   webhookUrl?: string | null;
   priority: number;
 }
 
-/** A profile, its CV and the profiling run that will read it, all or nothing. */
-export const createProfileWithRun = async (db: Db, userId: string, p: NewProfile): Promise<CreatedRun & { profileId: string }> =>
+export interface NewCvDocument {
+  text: string | null;
+  bytes: Uint8Array | null;
+  mediaType: string;
+  filename: string | null;
+  /** Set for a CV given by URL: the worker fetches it; `bytes` and `text` are null until then. */
+  sourceUrl?: string | null;
+  sha256: string;
+  sizeBytes: number;
+}
+
+/** A profile, its CV documents and the profiling run that will read them, all or nothing. */
+export const createProfileWithRun = async (db: Db, userId: string, p: NewProfile, limits: RunLimits = {}): Promise<CreatedRun & { profileId: string }> =>
   db.prisma.$transaction(async (tx) => {
+    const docs = [...(p.cv ? [p.cv] : []), ...(p.documents ?? [])];
+    if (docs.length === 0) throw new Error("a profile needs at least one CV document");
+    await enforceUnfinishedCap(tx, userId, 1, limits);
     const profile = await tx.profile.create({
       data: {
         userId,
@@ -62,16 +118,16 @@ export const createProfileWithRun = async (db: Db, userId: string, p: NewProfile
         location: p.location ?? null,
         timezone: p.timezone ?? "UTC",
         documents: {
-          create: {
+          create: docs.map((d) => ({
             userId,
-            filename: p.cv.filename,
-            mediaType: p.cv.mediaType,
-            sizeBytes: p.cv.sizeBytes,
-            sha256: p.cv.sha256,
-            text: p.cv.text,
-            content: p.cv.bytes ? Buffer.from(p.cv.bytes) : null,
-            sourceUrl: p.cv.sourceUrl ?? null,
-          },
+            filename: d.filename,
+            mediaType: d.mediaType,
+            sizeBytes: d.sizeBytes,
+            sha256: d.sha256,
+            text: d.text,
+            content: d.bytes ? Buffer.from(d.bytes) : null,
+            sourceUrl: d.sourceUrl ?? null,
+          })),
         },
       },
       select: { id: true },
