@@ -3,15 +3,32 @@ import { queueEnv } from "@job-agent/queue";
 import { commonEnv, loadDotEnv, parseEnv } from "@job-agent/shared";
 import { z } from "zod";
 
+const ms = (def: number, min = 0) => z.coerce.number().int().min(min).default(def);
+
 export const schedulerEnvSchema = z.object({
   ...commonEnv,
   ...dbEnv,
   ...queueEnv,
   /** How often pending executions without a job are looked for. */
-  RECONCILE_INTERVAL_MS: z.coerce.number().int().min(100).default(10_000),
+  RECONCILE_INTERVAL_MS: ms(10_000, 100),
   /** Executions younger than this are left to the API that is enqueueing them. */
-  RECONCILE_GRACE_MS: z.coerce.number().int().min(0).default(5_000),
+  RECONCILE_GRACE_MS: ms(5_000),
   RECONCILE_BATCH: z.coerce.number().int().min(1).max(10_000).default(500),
+  /** A running execution that has not changed for this long is checked against its job. */
+  STALE_RUNNING_MS: ms(600_000, 1_000),
+  /** How often the queue's job schedulers are brought in step with the schedules table. */
+  SCHEDULE_SYNC_INTERVAL_MS: ms(60_000, 100),
+  /** How often queues, workers, Redis and Postgres are checked for alerts. */
+  MONITOR_INTERVAL_MS: ms(15_000, 100),
+  /** Slack-compatible incoming webhook for alerts (optional). */
+  ALERT_WEBHOOK_URL: z.url().optional(),
+  /** An alert that keeps holding is sent again after this long. */
+  ALERT_REPEAT_MS: ms(3_600_000, 1_000),
+  ALERT_BACKLOG_THRESHOLD: z.coerce.number().int().min(0).default(1_000),
+  ALERT_BACKLOG_GRACE_MS: ms(300_000),
+  ALERT_OLDEST_WAITING_MS: ms(900_000, 1_000),
+  ALERT_NO_WORKER_GRACE_MS: ms(60_000),
+  ALERT_UNREACHABLE_GRACE_MS: ms(30_000),
 });
 export type SchedulerEnv = z.infer<typeof schedulerEnvSchema>;
 

@@ -1,3 +1,4 @@
 export { createHandlers, type HandlerDeps } from "./handlers.js";
 export { buildPorts } from "./ports.js";
 export { loadWorkerEnv, workerEnvSchema, type WorkerEnv } from "./env.js";
+export { onJobFailedForGood } from "./failures.js";

@@ -1,15 +1,31 @@
 export { createDb, pingDb, type Db, type DbOptions } from "./client.js";
 export { dbEnv, dbEnvSchema, readDbEnv, type DbEnv } from "./env.js";
-export { authenticateKey, createApiKey, hashKey, type AuthenticatedUser, type CreatedKey } from "./repositories/keys.js";
 export {
+  authenticateKey,
+  createApiKey,
+  getApiKey,
+  hashKey,
+  listApiKeys,
+  revokeApiKeys,
+  rotateWebhookSecret,
+  type ApiKeyView,
+  type AuthenticatedUser,
+  type CreatedKey,
+} from "./repositories/keys.js";
+export {
+  RunLimitError,
+  countUnfinishedRuns,
   createProfileWithRun,
   createRuns,
+  getRunStatus,
   decodeCursor,
   getRunView,
   listMatches,
   listPendingExecutions,
   listRuns,
   type CreatedRun,
+  type NewCvDocument,
+  type RunLimits,
   type MatchView,
   type NewProfile,
   type NewRun,
@@ -21,6 +37,19 @@ export {
 export { getProfileView, type ProfileView } from "./repositories/profiles.js";
 export { createCheckpointStore, failExecution } from "./repositories/checkpoints.js";
 export { createDocumentPort, createProfileStore, createResultStore } from "./repositories/workflow-ports.js";
-export { getRunForDelivery, recordDelivery, type RunForDelivery } from "./repositories/deliveries.js";
-export { RUN_EVENTS_CHANNEL, listRunEvents, type RunEvent, type RunEventData, type RunEventType } from "./repositories/events.js";
+export {
+  ENDPOINT_GONE,
+  endpointDisabledAt,
+  getRunForDelivery,
+  listDeliveries,
+  recordDelivery,
+  type DeliveryView,
+  type NewDelivery,
+  type RunForDelivery,
+} from "./repositories/deliveries.js";
+export { RUN_EVENTS_CHANNEL, listRunEvents, notifyRunEvent, type RunEvent, type RunEventData, type RunEventType } from "./repositories/events.js";
+export { createRunEventListener, type RunEventHub, type RunEventListenerOptions, type RunEventSubscriber } from "./listener.js";
 export type { Plan, RunKind, Status, ProfileStatus } from "../generated/prisma/enums.js";
+export { getSchedule, listSchedules, startScheduledSearches, upsertSchedule, type ScheduleView } from "./repositories/schedules.js";
+export { createAlertStore, type AlertRecord } from "./repositories/alerts.js";
+export { countRunsSince, getFailureContext, listStaleRunning, nodeStatsSince, type NodeStat } from "./repositories/executions.js";

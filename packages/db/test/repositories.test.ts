@@ -111,3 +111,26 @@ describe("run events", () => {
     expect((await listRunEvents(t.db, run!.runId, ids[1])).map((e) => e.id)).toEqual([events[2]!.id]);
   });
 });
+
+describe("admin statistics", () => {
+  it("count runs by kind and status, and nodes by outcome", async () => {
+    const { countRunsSince, nodeStatsSince } = await import("../src/index.js");
+    const { user } = await createApiKey(t.db, { email: "stats@example.com" });
+    const since = new Date();
+    const [a, b] = await createRuns(t.db, user.id, [
+      { kind: "job_search", priority: 10, input: searchInput },
+      { kind: "job_search", priority: 10, input: searchInput },
+    ]);
+    const store = createCheckpointStore(t.db);
+    for (const r of [a!, b!]) {
+      await store.markRunning(r.executionId, 1);
+      await store.nodeStarted({ executionId: r.executionId, node: "ProfileRetrieval", position: 0, attempt: 1 });
+    }
+    await store.nodeCompleted({ executionId: a!.executionId, node: "ProfileRetrieval", position: 0, attempt: 1, output: { profile: null }, progress: 14 });
+    await store.nodeFailed({ executionId: b!.executionId, node: "ProfileRetrieval", attempt: 1, final: true, error: { name: "E", message: "m", permanent: true } });
+    const runs = await countRunsSince(t.db, since);
+    expect(runs).toEqual(expect.arrayContaining([{ kind: "job_search", status: "running", count: 1 }, { kind: "job_search", status: "failed", count: 1 }]));
+    const nodes = await nodeStatsSince(t.db, since);
+    expect(nodes).toEqual([expect.objectContaining({ kind: "job_search", node: "ProfileRetrieval", completed: 1, failed: 1, failureRate: 0.5 })]);
+  });
+});

@@ -1,5 +1,5 @@
 import { Queue } from "bullmq";
-import { QUEUES, RETENTION, catalog, type PayloadOf, type QueueName } from "./catalog.js";
+import { QUEUES, QUEUE_NAMES, RETENTION, catalog, type PayloadOf, type QueueName } from "./catalog.js";
 import type { QueueConfig } from "./env.js";
 
 export interface EnqueueOptions {
@@ -18,8 +18,21 @@ export interface Producer {
   removeJob(queue: QueueName, jobId: string): Promise<void>;
   /** Jobs by state: waiting, prioritized, active, delayed, completed, failed. */
   counts(queue: QueueName): Promise<Record<string, number>>;
+  /** Depth, age of the oldest waiting job and live workers of each queue. */
+  snapshot(queues?: QueueName[]): Promise<QueueSnapshot[]>;
   ping(): Promise<boolean>;
   close(): Promise<void>;
+}
+
+export interface QueueSnapshot {
+  queue: QueueName;
+  counts: Record<string, number>;
+  /** Jobs waiting to start (waiting + prioritized). */
+  backlog: number;
+  /** Age of the oldest job waiting to start, ms; 0 when none waits. */
+  oldestWaitingMs: number;
+  /** Worker connections consuming the queue right now. */
+  workers: number;
 }
 
 export interface ProducerOptions {
@@ -97,6 +110,29 @@ export const createProducer = ({ config, timeoutMs = 2_000, onError }: ProducerO
         queue(name).getJobCounts("waiting", "prioritized", "active", "delayed", "completed", "failed"),
         timeoutMs,
         `counts on ${name}`,
+      ),
+    snapshot: (names = QUEUE_NAMES) =>
+      Promise.all(
+        names.map(async (name): Promise<QueueSnapshot> => {
+          const q = queue(name);
+          const [counts, oldest, workers] = await withTimeout(
+            Promise.all([
+              q.getJobCounts("waiting", "prioritized", "active", "delayed", "completed", "failed"),
+              q.getJobs(["waiting", "prioritized"], 0, 0, true),
+              q.getWorkersCount(),
+            ]),
+            timeoutMs,
+            `snapshot of ${name}`,
+          );
+          const first = Math.min(...oldest.map((j) => j.timestamp));
+          return {
+            queue: name,
+            counts,
+            backlog: (counts.waiting ?? 0) + (counts.prioritized ?? 0),
+            oldestWaitingMs: Number.isFinite(first) ? Math.max(0, Date.now() - first) : 0,
+            workers,
+          };
+        }),
       ),
     ping: async () => {
       try {

@@ -70,3 +70,43 @@ export const dispatchRuns = async (
   );
   return res;
 };
+
+export interface StaleResult {
+  checked: number;
+  requeued: string[];
+  failed: string[];
+  errors: number;
+}
+
+/**
+ * Executions Postgres says are running but that have not moved for a while.
+ * One whose job is still alive is left alone; one whose job is gone (Redis
+ * lost it, or the job ended without the database hearing of it) is handed
+ * back to the queue; one whose job failed for good is failed in the database
+ * through `onJobFailed`.
+ */
+export const reconcileStale = async (
+  producer: Producer,
+  stale: PendingItem[],
+  onJobFailed: (item: PendingItem) => Promise<void>,
+): Promise<StaleResult> => {
+  const result: StaleResult = { checked: stale.length, requeued: [], failed: [], errors: 0 };
+  for (const s of stale) {
+    const queue = queueForKind(s.kind);
+    try {
+      const state = await producer.jobState(queue, s.executionId);
+      if (state === "failed") {
+        await onJobFailed(s);
+        result.failed.push(s.executionId);
+        continue;
+      }
+      if (state === "completed") await producer.removeJob(queue, s.executionId);
+      else if (state !== "missing") continue;
+      await producer.enqueue(queue, { runId: s.runId, executionId: s.executionId }, { jobId: s.executionId, priority: s.priority });
+      result.requeued.push(s.executionId);
+    } catch {
+      result.errors += 1;
+    }
+  }
+  return result;
+};

@@ -37,6 +37,10 @@ export const commonEnv = {
   NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
   LOG_LEVEL: z.enum(["error", "warn", "info", "debug"]).default("info"),
   LOG_FORMAT: z.enum(["json", "pretty"]).optional(),
+  /** Errors and alerts go to Sentry when set; absent, nothing is sent. */
+  SENTRY_DSN: z.url().optional(),
+  SENTRY_ENVIRONMENT: z.string().optional(),
+  SENTRY_RELEASE: z.string().optional(),
 };
 
 /** Comma-separated list → trimmed non-empty strings. */

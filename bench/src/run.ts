@@ -1,0 +1,119 @@
+// `pnpm bench`: figures for the real stack on this machine. Each figure is the
+// median of BENCH_REPS repetitions (default 3) with min and max; results go to
+// bench/results/<timestamp>.json and a markdown table is printed.
+import { spawnSync } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { join } from "node:path";
+import { acceptRate, pipeline, startApi, statusReads, submit } from "./scenarios.js";
+import { prepare, root, startApp, stopApp, type App } from "./stack.js";
+import { round, spread, type Spread } from "./stats.js";
+
+const reps = Number(process.env.BENCH_REPS ?? 3);
+const pipelineRuns = Number(process.env.BENCH_PIPELINE_RUNS ?? 2000);
+const only = (process.env.BENCH_ONLY ?? "accept,status,pipeline,memory").split(",");
+
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const s = createServer();
+    s.listen(0, "127.0.0.1", () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+
+const figures: Record<string, Spread & { unit: string; target?: string }> = {};
+const record = (name: string, unit: string, values: number[], target?: string) => {
+  figures[name] = { ...spread(values.map((v) => round(v, 1))), unit, ...(target ? { target } : {}) };
+  const f = figures[name]!;
+  console.log(`  ${name}: ${f.median} ${unit} (min ${f.min}, max ${f.max})${target ? ` — target ${target}` : ""}`);
+};
+
+console.log("building…");
+if (spawnSync("pnpm", ["--silent", "build"], { cwd: root, stdio: "inherit" }).status !== 0) process.exit(1);
+
+const collect = async <T extends Record<string, number>>(label: string, fn: (rep: number) => Promise<T>): Promise<T[]> => {
+  const out: T[] = [];
+  for (let i = 0; i < reps; i++) {
+    console.log(`${label}: repetition ${i + 1}/${reps}`);
+    out.push(await fn(i));
+  }
+  return out;
+};
+
+const withStack = async <T>(tag: string, fn: (ctx: { env: Awaited<ReturnType<typeof prepare>>; port: number; api: App }) => Promise<T>): Promise<T> => {
+  const env = await prepare(tag);
+  const port = await freePort();
+  const api = await startApi(env, port);
+  try {
+    return await fn({ env, port, api });
+  } finally {
+    await stopApp(api);
+    await env.drop();
+  }
+};
+
+if (only.includes("accept")) {
+  const r = await collect("accept rate", (i) => withStack(`accept${i}`, ({ env, port }) => acceptRate(env, port)));
+  record("accept: requests/s", "req/s", r.map((x) => x.rps), ">= 2000");
+  record("accept: p50 latency", "ms", r.map((x) => x.p50));
+  record("accept: p99 latency", "ms", r.map((x) => x.p99), "< 50");
+  record("accept: errors", "count", r.map((x) => x.errors), "0");
+}
+
+if (only.includes("status")) {
+  const r = await collect("status reads", (i) =>
+    withStack(`status${i}`, async ({ env, port }) => {
+      const [runId] = await submit(env, port, 1, 1);
+      return statusReads(env, port, runId!);
+    }),
+  );
+  record("status: requests/s", "req/s", r.map((x) => x.rps));
+  record("status: p99 latency", "ms", r.map((x) => x.p99));
+  record("status: errors", "count", r.map((x) => x.errors), "0");
+}
+
+if (only.includes("pipeline")) {
+  for (const adapters of ["null", "offline"] as const) {
+    for (const workers of [1, 2]) {
+      const n = adapters === "null" ? pipelineRuns : Math.min(pipelineRuns, 500);
+      const r = await collect(`pipeline ${adapters} ×${workers}`, (i) =>
+        withStack(`pipe${adapters}${workers}${i}`, ({ env, port }) => pipeline(env, port, { n, workers, adapters, concurrency: 16 })),
+      );
+      const tag = `pipeline ${adapters}, ${workers} worker${workers > 1 ? "s" : ""}, ${n} runs`;
+      record(`${tag}: completed/s`, "runs/s", r.map((x) => x.runsPerSec), adapters === "null" && workers === 2 ? ">= 500" : undefined);
+      record(`${tag}: p50 submit→completed`, "ms", r.map((x) => x.p50));
+      record(`${tag}: p95 submit→completed`, "ms", r.map((x) => x.p95), adapters === "null" && workers === 2 ? "< 2000" : undefined);
+      record(`${tag}: commits per run`, "commits", r.map((x) => x.commitsPerRun));
+      record(`${tag}: failed runs`, "count", r.map((x) => x.failed), "0");
+      record(`${tag}: worker peak RSS`, "MB", r.map((x) => x.workerPeakRssMb));
+    }
+  }
+}
+
+if (only.includes("memory")) {
+  const r = await collect("idle memory", (i) =>
+    withStack(`mem${i}`, async ({ env, api }) => {
+      const base = { DATABASE_URL: env.databaseUrl, REDIS_URL: env.redisUrl, QUEUE_PREFIX: env.prefix };
+      const worker = startApp("worker", base);
+      const scheduler = startApp("scheduler", base);
+      await new Promise((res) => setTimeout(res, 3_000));
+      const out = { api: api.rss() / 2 ** 20, worker: worker.rss() / 2 ** 20, scheduler: scheduler.rss() / 2 ** 20 };
+      await Promise.all([stopApp(worker), stopApp(scheduler)]);
+      return out;
+    }),
+  );
+  record("idle RSS: api", "MB", r.map((x) => x.api), "< 150");
+  record("idle RSS: worker", "MB", r.map((x) => x.worker), "< 150");
+  record("idle RSS: scheduler", "MB", r.map((x) => x.scheduler), "< 150");
+}
+
+const stamp = new Date().toISOString().replace(/[:.]/g, "-");
+const dir = join(root, "bench", "results");
+mkdirSync(dir, { recursive: true });
+const file = join(dir, `${stamp}.json`);
+writeFileSync(file, `${JSON.stringify({ at: new Date().toISOString(), reps, machine: { cpus: (await import("node:os")).cpus().length, node: process.version }, figures }, null, 2)}\n`);
+console.log(`\n| figure | median | min | max | target |\n| --- | --- | --- | --- | --- |`);
+for (const [name, f] of Object.entries(figures)) console.log(`| ${name} | ${f.median} ${f.unit} | ${f.min} | ${f.max} | ${f.target ?? ""} |`);
+console.log(`\nresults: ${file}`);
+process.exit(0);

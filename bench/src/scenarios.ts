@@ -1,0 +1,102 @@
+import autocannon from "autocannon";
+import { commits, startApp, stopApp, waitFor, type App, type Env } from "./stack.js";
+import { quantile } from "./stats.js";
+
+const body = JSON.stringify({ query: "Software Engineer", location: "London", numResults: 5, maxScreening: 2 });
+
+export const appEnv = (env: Env, extra: Record<string, string> = {}) => ({
+  DATABASE_URL: env.databaseUrl,
+  REDIS_URL: env.redisUrl,
+  QUEUE_PREFIX: env.prefix,
+  ...extra,
+});
+
+export const startApi = async (env: Env, port: number): Promise<App> => {
+  const api = startApp("api", appEnv(env, { PORT: String(port), HOST: "127.0.0.1", DATABASE_POOL_MAX: "20" }));
+  await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/ready`)).ok, "the API");
+  return api;
+};
+
+/** Scenario 1: POST /v1/job-searches → 202 under 50 connections (no worker, so only the accept path is measured). */
+export const acceptRate = async (env: Env, port: number, seconds = 10) => {
+  const r = await autocannon({
+    url: `http://127.0.0.1:${port}/v1/job-searches`,
+    method: "POST",
+    connections: 50,
+    duration: seconds,
+    headers: { authorization: `Bearer ${env.key}`, "content-type": "application/json" },
+    body,
+  });
+  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.timeouts + r.non2xx, total: r.requests.total };
+};
+
+/** Scenario 2: GET /v1/runs/:id. */
+export const statusReads = async (env: Env, port: number, runId: string, seconds = 10) => {
+  const r = await autocannon({
+    url: `http://127.0.0.1:${port}/v1/runs/${runId}`,
+    connections: 50,
+    duration: seconds,
+    headers: { authorization: `Bearer ${env.key}` },
+  });
+  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.timeouts + r.non2xx };
+};
+
+/** Submits `n` job searches over HTTP, `concurrency` at a time; returns their run ids. */
+export const submit = async (env: Env, port: number, n: number, concurrency = 50): Promise<string[]> => {
+  const ids: string[] = [];
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < n) {
+        next += 1;
+        const res = await fetch(`http://127.0.0.1:${port}/v1/job-searches`, {
+          method: "POST",
+          headers: { authorization: `Bearer ${env.key}`, "content-type": "application/json" },
+          body,
+        });
+        if (res.status !== 202) throw new Error(`submit answered ${res.status}: ${await res.text()}`);
+        ids.push(((await res.json()) as { runId: string }).runId);
+      }
+    }),
+  );
+  return ids;
+};
+
+/**
+ * Scenario 3: `n` job searches through all seven nodes with `workers` worker
+ * processes. Submission happens with the workers stopped is not what users
+ * see, so the workers run while the runs arrive; completed/s is measured from
+ * the first submit to the last completion.
+ */
+export const pipeline = async (env: Env, port: number, opts: { n: number; workers: number; adapters: "null" | "offline"; concurrency: number }) => {
+  const workers = Array.from({ length: opts.workers }, () =>
+    startApp("worker", appEnv(env, { WORKFLOW_ADAPTERS: opts.adapters, WORKER_CONCURRENCY: String(opts.concurrency), DATABASE_POOL_MAX: String(opts.concurrency + 4) })),
+  );
+  await new Promise((r) => setTimeout(r, 1_500));
+  const idle = workers.map((w) => w.rss());
+  const commitsBefore = await commits(env.databaseUrl);
+  const started = Date.now();
+  const ids = await submit(env, port, opts.n);
+  await waitFor(
+    async () => (await env.db.prisma.run.count({ where: { id: { in: ids }, status: { in: ["completed", "failed"] } } })) === ids.length,
+    "every run to finish",
+    600_000,
+    250,
+  );
+  const rows = await env.db.prisma.run.findMany({ where: { id: { in: ids } }, select: { status: true, createdAt: true, completedAt: true } });
+  const commitsAfter = await commits(env.databaseUrl);
+  const peak = workers.map((w) => w.peakRss());
+  await Promise.all(workers.map(stopApp));
+  const failed = rows.filter((r) => r.status !== "completed").length;
+  const lat = rows.map((r) => (r.completedAt?.getTime() ?? Date.now()) - r.createdAt.getTime()).sort((a, b) => a - b);
+  const last = Math.max(...rows.map((r) => r.completedAt?.getTime() ?? 0));
+  return {
+    runsPerSec: ids.length / ((last - started) / 1000),
+    p50: quantile(lat, 0.5),
+    p95: quantile(lat, 0.95),
+    failed,
+    commitsPerRun: (commitsAfter - commitsBefore) / ids.length,
+    workerIdleRssMb: Math.max(...idle) / 2 ** 20,
+    workerPeakRssMb: Math.max(...peak) / 2 ** 20,
+  };
+};
