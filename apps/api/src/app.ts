@@ -1,4 +1,5 @@
 import express, { type Express, type RequestHandler } from "express";
+import { reportError } from "@job-agent/shared";
 import helmet from "helmet";
 import type { AppDeps } from "./deps.js";
 import { docsRouter } from "./docs.js";
@@ -9,6 +10,7 @@ import { adminRouter } from "./routes/admin.js";
 import { meRouter } from "./routes/me.js";
 import { profilesRouter } from "./routes/profiles.js";
 import { runsRouter } from "./routes/runs.js";
+import { schedulesRouter } from "./routes/schedules.js";
 import { searchesRouter } from "./routes/searches.js";
 
 const trustProxy = (v: string): boolean | number | string => {
@@ -89,6 +91,7 @@ export const createApp = (deps: AppDeps): Express => {
   app.use(profilesRouter(deps));
   app.use(searchesRouter(deps));
   app.use(runsRouter(deps));
+  app.use(schedulesRouter(deps));
 
   // Admin keys alone get past this line; Bull Board and /admin/stats mount on this router's side.
   app.use("/admin", body, auth, requireAdmin, limit);
@@ -100,6 +103,7 @@ export const createApp = (deps: AppDeps): Express => {
   app.use(
     errorHandler((err, req) => {
       log.error("unhandled error", { path: req.path, error: err instanceof Error ? err.message : String(err) });
+      reportError(err, { method: req.method, path: req.route ? String((req.route as { path: unknown }).path) : req.path });
     }),
   );
   return app;

@@ -1,5 +1,5 @@
 import type { AuthenticatedUser, Db, RunEventHub } from "@job-agent/db";
-import type { Producer, RateLimiter } from "@job-agent/queue";
+import type { Producer, QueueBoard, RateLimiter, ScheduleSync } from "@job-agent/queue";
 import type { Logger, Resolver } from "@job-agent/shared";
 import type { ApiEnv } from "./env.js";
 
@@ -36,6 +36,10 @@ export interface AppDeps {
   /** The process's one LISTEN connection, fanned out to event streams. */
   events: RunEventHub;
   limiter: RateLimiter;
+  /** Mirrors schedule changes to the queue's job schedulers. */
+  schedules: ScheduleSync;
+  /** Bull Board at /admin/queues (absent: not served). */
+  board?: QueueBoard;
   /** Replaces DNS for URL checks (tests). */
   resolve?: Resolver;
 }

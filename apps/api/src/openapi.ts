@@ -22,6 +22,9 @@ import {
   RunEventData,
   RunListResponse,
   RunResponse,
+  ScheduleBody,
+  ScheduleResponse,
+  StatsResponse,
   WebhookSecretResponse,
 } from "./schemas.js";
 
@@ -143,6 +146,24 @@ export const ROUTES: RouteDoc[] = [
     auth: "admin",
     body: { schema: AdminCreateKeyBody },
     responses: { 201: { description: "the key, shown this once", schema: CreatedKeyResponse } },
+  },
+  {
+    method: "put",
+    path: "/v1/profiles/:id/schedule",
+    summary: "Set the profile's daily search (default every day at 09:00 in the profile's timezone)",
+    tag: "profiles",
+    auth: "key",
+    body: { schema: ScheduleBody },
+    responses: { 200: { description: "the schedule", schema: ScheduleResponse } },
+  },
+  { method: "get", path: "/v1/profiles/:id/schedule", summary: "The profile's daily search", tag: "profiles", auth: "key", responses: { 200: { description: "the schedule", schema: ScheduleResponse } } },
+  {
+    method: "get",
+    path: "/admin/stats",
+    summary: "Runs by status and kind, queue depths and ages, node throughput and failure rates, live workers, alert states",
+    tag: "admin",
+    auth: "admin",
+    responses: { 200: { description: "the numbers", schema: StatsResponse } },
   },
   { method: "delete", path: "/admin/keys/:id", summary: "Revoke a key", tag: "admin", auth: "admin", responses: { 200: { description: "the revoked key", schema: KeyResponse } } },
 ];

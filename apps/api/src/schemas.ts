@@ -226,3 +226,49 @@ export const RunEventData = z.strictObject({
   progress: z.number().optional(),
   at: dateTime,
 });
+
+/** `PUT /v1/profiles/:id/schedule`: cron defaults to every day at 09:00, timezone to the profile's. */
+export const ScheduleBody = z.strictObject({
+  cron: z.string().trim().min(1).max(100).optional(),
+  timezone: z.string().trim().min(1).max(64).optional(),
+  enabled: z.boolean(),
+});
+
+export const ScheduleResponse = z.strictObject({
+  profileId: z.uuid(),
+  cron: z.string(),
+  timezone: z.string(),
+  enabled: z.boolean(),
+  lastFiredAt: nullableDate,
+  updatedAt: dateTime,
+});
+
+const QueueStats = z.strictObject({
+  queue: z.string(),
+  counts: z.record(z.string(), z.number()),
+  backlog: z.int(),
+  oldestWaitingMs: z.int(),
+  workers: z.int(),
+});
+
+export const StatsResponse = z.strictObject({
+  at: dateTime,
+  runs: z.strictObject({
+    lastHour: z.array(z.strictObject({ kind: z.enum(KINDS), status: z.enum(STATUSES), count: z.int() })),
+    lastDay: z.array(z.strictObject({ kind: z.enum(KINDS), status: z.enum(STATUSES), count: z.int() })),
+  }),
+  queues: z.array(QueueStats).nullable(),
+  nodes: z.array(
+    z.strictObject({ kind: z.enum(KINDS), node: z.string(), completed: z.int(), failed: z.int(), failureRate: z.number(), avgMs: z.number().nullable() }),
+  ),
+  alerts: z.array(
+    z.strictObject({
+      key: z.string(),
+      status: z.enum(["pending", "firing", "resolved"]),
+      message: z.string(),
+      firstSeenAt: dateTime,
+      lastNotifiedAt: nullableDate,
+      resolvedAt: nullableDate,
+    }),
+  ),
+});

@@ -3,8 +3,9 @@ import type { Server } from "node:http";
 import type { Express } from "express";
 import { authenticateKey, createApiKey, createRunEventListener, pingDb, type RunEventHub } from "@job-agent/db";
 import { createTestDatabase, type TestDatabase } from "@job-agent/db/testing";
-import { createProducer, createRateLimiter, createWorkers, type Producer, type Workers } from "@job-agent/queue";
+import { createProducer, createQueueBoard, createRateLimiter, createScheduleSync, createWorkers, type Producer, type Workers } from "@job-agent/queue";
 import { cleanupQueues, testQueueConfig } from "@job-agent/queue/testing";
+import type { QueueConfig } from "@job-agent/queue";
 import { createLogger, type Resolver, type WebhookRetryPolicy } from "@job-agent/shared";
 import { buildPorts, createHandlers } from "@job-agent/worker";
 import { createApp } from "../src/app.js";
@@ -19,6 +20,7 @@ export interface Stack {
   workers: Workers | null;
   keyA: string;
   keyB: string;
+  config: QueueConfig;
   close(): Promise<void>;
 }
 
@@ -36,6 +38,8 @@ export const startStack = async (opts: {
   const log = createLogger({ app: "test", level: "error" });
   const producer = createProducer({ config });
   const limiter = createRateLimiter({ config });
+  const schedules = createScheduleSync(config);
+  const board = createQueueBoard(config, "/admin/queues");
   const events = createRunEventListener({ url: tdb.url, reconnectMs: 100 });
   await events.ready();
   const env: AppEnv = { ...defaultAppEnv, NODE_ENV: "test", BODY_LIMIT_BYTES: opts.bodyLimit ?? 1_000_000, ...opts.env };
@@ -46,6 +50,8 @@ export const startStack = async (opts: {
     env,
     events,
     limiter,
+    schedules,
+    board,
     ...(opts.resolve ? { resolve: opts.resolve } : {}),
     authenticate: (key) => authenticateKey(tdb.db, key),
     ready: async () => ({ postgres: await pingDb(tdb.db), redis: await producer.ping() }),
@@ -83,12 +89,15 @@ export const startStack = async (opts: {
     workers,
     keyA,
     keyB,
+    config,
     close: async () => {
       await workers?.close();
       server.closeAllConnections();
       await new Promise((r) => server.close(r));
       await events.close();
       await limiter.close();
+      await schedules.close();
+      await board.close();
       await producer.close();
       await cleanupQueues(config);
       await tdb.drop();

@@ -134,3 +134,32 @@ describe("admin statistics", () => {
     expect(nodes).toEqual([expect.objectContaining({ kind: "job_search", node: "ProfileRetrieval", completed: 1, failed: 1, failureRate: 0.5 })]);
   });
 });
+
+describe("postings delivered to a profile", () => {
+  it("are those of its completed runs, known by source id, canonical URL and company+title+location", async () => {
+    const { createProfileStore, createResultStore } = await import("../src/index.js");
+    const { user } = await createApiKey(t.db, { email: "deliv@example.com" });
+    const profile = await t.db.prisma.profile.create({ data: { userId: user.id, status: "ready" } });
+    const [done, open] = await createRuns(t.db, user.id, [
+      { kind: "job_search", priority: 10, input: searchInput, profileId: profile.id },
+      { kind: "job_search", priority: 10, input: searchInput, profileId: profile.id },
+    ]);
+    const match = (sourceId: string, title: string) => ({
+      rank: 1,
+      research: null,
+      materials: null,
+      match: {
+        score: 80,
+        reasons: { matchedSkills: [], missingSkills: [], titleSimilarity: 1, seniorityFit: "", locationFit: "", summary: [] },
+        posting: { source: "s", sourceId, title, company: "Acme Ltd", location: "Leeds", remote: false, description: "d", url: `https://jobs.example.com/${sourceId}?utm_source=x`, postedAt: null, salary: null },
+      },
+    });
+    const results = createResultStore(t.db);
+    await results.saveMatches({ runId: done!.runId, userId: user.id, profileId: profile.id, matches: [match("1", "Electrician")] });
+    await results.saveMatches({ runId: open!.runId, userId: user.id, profileId: profile.id, matches: [match("2", "Plumber")] });
+    await t.db.prisma.run.update({ where: { id: done!.runId }, data: { status: "completed" } });
+    const ids = await createProfileStore(t.db).deliveredIdentities({ userId: user.id, profileId: profile.id });
+    expect(ids).toEqual(["id:s:1", "url:https://jobs.example.com/1", "key:acme|electrician|leeds"]);
+    expect(await createProfileStore(t.db).deliveredIdentities({ userId: "00000000-0000-4000-8000-000000000000", profileId: profile.id })).toEqual([]);
+  });
+});

@@ -131,6 +131,9 @@ export const executeWorkflow = async (
       continue;
     }
     await store.nodeStarted({ executionId, node: node.name, position, attempt: opts.attempt });
+    const ids = { runId: snap.runId, executionId, node: node.name, attempt: opts.attempt };
+    const startedAt = ports.clock.now().getTime();
+    ports.log.info("node started", ids);
     let output: Record<string, unknown>;
     let tokensUsed = 0;
     const onUsage = (u: TokenUsage): void => {
@@ -152,7 +155,7 @@ export const executeWorkflow = async (
     } catch (err) {
       const error = toErrorInfo(err);
       const final = error.permanent || opts.isFinalAttempt;
-      ports.log.warn("node failed", { node: node.name, executionId, attempt: opts.attempt, final, error: error.message });
+      ports.log.warn("node failed", { ...ids, ms: ports.clock.now().getTime() - startedAt, final, error: error.message });
       await store.nodeFailed({ executionId, node: node.name, attempt: opts.attempt, error, final, ...(tokensUsed > 0 ? { tokensUsed } : {}) });
       throw err;
     }
@@ -166,6 +169,7 @@ export const executeWorkflow = async (
       progress,
       ...(tokensUsed > 0 ? { tokensUsed } : {}),
     });
+    ports.log.info("node finished", { ...ids, ms: ports.clock.now().getTime() - startedAt });
     executed.push(node.name);
     state = { ...state, ...output };
   }

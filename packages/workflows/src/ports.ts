@@ -82,6 +82,8 @@ export interface DocumentPort {
 export interface ProfileStore {
   /** The profile's extracted data, or null when it has none (yet). Throws nothing for unknown ids. */
   getProfile(input: { userId: string; profileId: string }): Promise<ExtractedProfile | null>;
+  /** Identities (see `postingIdentities`) of every posting earlier completed runs delivered to the profile. */
+  deliveredIdentities(input: { userId: string; profileId: string }): Promise<string[]>;
 }
 
 export interface MatchRecord {

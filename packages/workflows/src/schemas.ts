@@ -126,6 +126,8 @@ export const JobSearchParams = z.object({
    * added to the boards configured for the worker.
    */
   boards: z.record(z.string(), z.array(z.string().min(1).max(100)).max(50)).nullable().optional(),
+  /** Scheduled searches: leave out postings already delivered to this profile by earlier runs. */
+  onlyNewForProfile: z.boolean().optional(),
 });
 export type JobSearchParams = z.infer<typeof JobSearchParams>;
 

@@ -65,6 +65,17 @@ export const createProfileStore = (db: Db): ProfileStore => ({
     const parsed = ExtractedProfile.safeParse(p.data);
     return parsed.success ? parsed.data : null;
   },
+  deliveredIdentities: async ({ userId, profileId }) => {
+    const rows = await db.prisma.jobPosting.findMany({
+      where: { matches: { some: { profileId, userId, run: { status: "completed" } } } },
+      select: { source: true, sourceId: true, canonicalUrl: true, dedupKey: true },
+    });
+    return rows.flatMap((r) => [
+      `id:${r.source}:${r.sourceId}`,
+      ...(r.canonicalUrl ? [`url:${r.canonicalUrl}`] : []),
+      ...(r.dedupKey ? [`key:${r.dedupKey}`] : []),
+    ]);
+  },
 });
 
 /**

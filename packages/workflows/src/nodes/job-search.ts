@@ -1,7 +1,7 @@
 import { PermanentError, RetryableError, isPermanentError } from "@job-agent/shared/errors";
 import { z } from "zod";
 import { defineNode, defineWorkflow } from "../pipeline.js";
-import { dedupePostings } from "../dedup.js";
+import { dedupePostings, postingIdentities } from "../dedup.js";
 import type { CallOptions, JobSearchQuery, JobSource, MatchRecord } from "../ports.js";
 import {
   CompanyResearch,
@@ -117,12 +117,20 @@ export const matching = defineNode({
     query: z.string(),
     location: z.string(),
     maxScreening: z.number().int(),
+    userId: z.string(),
+    profileId: z.string().nullable(),
+    onlyNewForProfile: z.boolean().optional(),
   }),
-  output: z.object({ matches: z.array(ScoredPosting) }),
-  run: async ({ profile, postings, query, location, maxScreening }, { ports, call }) => {
+  output: z.object({ matches: z.array(ScoredPosting), alreadyDelivered: z.number().int().optional() }),
+  run: async ({ profile, postings: found, query, location, maxScreening, userId, profileId, onlyNewForProfile }, { ports, call }) => {
+    let postings = found;
+    if (onlyNewForProfile && profileId) {
+      const delivered = new Set(await ports.profiles.deliveredIdentities({ userId, profileId }));
+      postings = found.filter((p) => !postingIdentities(p).some((id) => delivered.has(id)));
+    }
     const scored = await ports.llm.scorePostings({ profile, query, location, postings }, call);
     scored.sort((a, b) => b.score - a.score || a.posting.title.localeCompare(b.posting.title));
-    return { matches: scored.slice(0, maxScreening) };
+    return { matches: scored.slice(0, maxScreening), alreadyDelivered: found.length - postings.length };
   },
 });
 

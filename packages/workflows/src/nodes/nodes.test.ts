@@ -6,7 +6,7 @@ import type { CvSource, JobSource, LlmPort, Ports } from "../ports.js";
 import type { JobPosting } from "../schemas.js";
 import { createCorpusSource, createOfflineLlm } from "../offline/index.js";
 import { workflows } from "../workflows.js";
-import { discovery } from "./job-search.js";
+import { discovery, matching } from "./job-search.js";
 import { cvIngestion } from "./profiling.js";
 
 const NOW = new Date("2025-01-01T00:00:00Z");
@@ -20,7 +20,7 @@ const ports = (over: Partial<Ports> = {}): Ports => ({
   sources: [createCorpusSource()],
   documents: { loadCv: () => Promise.reject(new Error("no cv")) },
   cvParser: { parse: () => Promise.reject(new Error("no parser")) },
-  profiles: { getProfile: () => Promise.resolve(null) },
+  profiles: { getProfile: () => Promise.resolve(null), deliveredIdentities: () => Promise.resolve([]) },
   results: { saveMatches: () => Promise.resolve() },
   delivery: { enqueue: () => Promise.resolve() },
   clock: { now: () => NOW },
@@ -143,5 +143,27 @@ describe("engine", () => {
     const out = await executeWorkflow(workflows, { executionId: "e", store, ports: p, attempt: 1, isFinalAttempt: false });
     expect(out.status).toBe("completed");
     expect(calls).toEqual([{ node: "CvIngestion" }, { node: "ProfileExtraction", tokens: 360 }, { node: "TitleSuggestion" }]);
+  });
+});
+
+describe("Matching for a scheduled search", () => {
+  it("leaves out postings already delivered to the profile, by any identity", async () => {
+    const a = posting({ sourceId: "1", url: "https://jobs.example.com/a?utm_source=x" });
+    const b = posting({ sourceId: "2", title: "Senior Accountant", url: "https://jobs.example.com/b" });
+    const c = posting({ source: "other", sourceId: "9", title: "Tax Accountant", url: "https://jobs.example.com/c" });
+    const asked: string[] = [];
+    const p = ports({
+      profiles: {
+        getProfile: () => Promise.resolve(null),
+        deliveredIdentities: ({ profileId }) => (asked.push(profileId), Promise.resolve(["url:https://jobs.example.com/a", "id:s:2"])),
+      },
+    });
+    const input = { profile: null, postings: [a, b, c], query: "Accountant", location: "", maxScreening: 10, userId: "u", profileId: "p1" };
+    const fresh = await matching.run({ ...input, onlyNewForProfile: true }, ctx(p));
+    expect(asked).toEqual(["p1"]);
+    expect(fresh.matches.map((m) => m.posting.sourceId)).toEqual(["9"]);
+    expect(fresh.alreadyDelivered).toBe(2);
+    const all = await matching.run(input, ctx(p));
+    expect(all.matches).toHaveLength(3);
   });
 });
