@@ -2,7 +2,7 @@
 // profiles the sample CV that ships in examples/, runs a job search per suggested title on
 // the offline adapters, prints the profile, the top matches and the status URLs, then stops.
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { APPS, freePort, root, run, startApp, stopAll, waitFor } from "./lib.mjs";
 
 const started = Date.now();
@@ -29,10 +29,11 @@ const stop = () => stopAll(children);
 process.on("SIGINT", () => void stop().then(() => process.exit(130)));
 
 const api = async (method, path, body) => {
+  const form = body instanceof FormData;
   const res = await fetch(`${base}${path}`, {
     method,
-    headers: { authorization: `Bearer ${key}`, ...(body ? { "content-type": "application/json" } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
+    headers: { authorization: `Bearer ${key}`, ...(body && !form ? { "content-type": "application/json" } : {}) },
+    body: body ? (form ? body : JSON.stringify(body)) : undefined,
   });
   const json = await res.json();
   if (res.status >= 400) throw new Error(`${method} ${path} → ${res.status} ${JSON.stringify(json)}`);
@@ -51,7 +52,10 @@ try {
   await waitFor(async () => (await fetch(`${base}/ready`)).ok, { what: "the API to be ready" });
 
   step(`profiling ${cvPath.replace(`${root}/`, "")}`);
-  const created = await api("POST", "/v1/profiles", { cvText: readFileSync(cvPath, "utf8") });
+  // Uploaded as a file, as a person would: PDF, DOCX, text or Markdown, told apart by its bytes.
+  const upload = new FormData();
+  upload.append("files", new Blob([readFileSync(cvPath)]), basename(cvPath));
+  const created = await api("POST", "/v1/profiles", upload);
   console.log(`  run ${created.runId}  ${created.statusUrl}`);
   const profilingRun = await finished(created.runId);
   if (profilingRun.status !== "completed") throw new Error(`profiling ${profilingRun.status}: ${JSON.stringify(profilingRun.error)}`);
