@@ -1,4 +1,4 @@
-import { pingDb, type AlertRecord, type Db } from "@job-agent/db";
+import { pingDb, type Db } from "@job-agent/db";
 import { queueConditions, type Producer, type QueueAlertThresholds } from "@job-agent/queue";
 import { evaluateAlerts, type AlertCondition, type AlertNotice, type AlertNotifier, type AlertStore } from "@job-agent/shared";
 
@@ -24,4 +24,3 @@ export const monitorOnce = async (deps: MonitorDeps, now = new Date()): Promise<
   return evaluateAlerts(conditions, { store: deps.store, notify: deps.notify, now, repeatMs: deps.thresholds.repeatMs });
 };
 
-export type { AlertRecord };

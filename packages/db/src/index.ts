@@ -14,6 +14,11 @@ export {
 } from "./repositories/keys.js";
 export {
   RunLimitError,
+  cancelRun,
+  retryRun,
+  type CancelOutcome,
+  type ExecutionView,
+  type RetryOutcome,
   countUnfinishedRuns,
   createProfileWithRun,
   createRuns,
@@ -35,6 +40,14 @@ export {
   type RunView,
 } from "./repositories/runs.js";
 export { getProfileView, type ProfileView } from "./repositories/profiles.js";
+export {
+  claimIdempotencyKey,
+  completeIdempotencyKey,
+  releaseIdempotencyKey,
+  type IdempotencyClaim,
+  type IdempotencyOptions,
+  type IdempotencyRequest,
+} from "./repositories/idempotency.js";
 export { createCheckpointStore, failExecution } from "./repositories/checkpoints.js";
 export { createDocumentPort, createProfileStore, createResultStore } from "./repositories/workflow-ports.js";
 export {

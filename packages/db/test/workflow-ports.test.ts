@@ -38,17 +38,32 @@ const profileWithUrl = async (url: string) =>
 describe("document port", () => {
   it("fetches a CV given as a URL", async () => {
     const { profileId } = await profileWithUrl(`${base}/cv.txt`);
-    const cv = await createDocumentPort(t.db, { allowPrivateHosts: ["127.0.0.1"] }).loadCv({ userId, profileId });
-    expect(new TextDecoder().decode(cv.bytes ?? new Uint8Array())).toMatch(/^Jane Roe/);
-    expect(cv.text).toBeNull();
-    expect(cv.mediaType).toBe("text/plain");
+    const docs = await createDocumentPort(t.db, { allowPrivateHosts: ["127.0.0.1"] }).loadCvs({ userId, profileId });
+    expect(docs).toHaveLength(1);
+    const [cv] = docs;
+    expect(new TextDecoder().decode(cv!.bytes ?? new Uint8Array())).toMatch(/^Jane Roe/);
+    expect(cv!.text).toBeNull();
+    expect(cv!.mediaType).toBe("text/plain");
+  });
+
+  it("gives every document of a profile, oldest first, and refuses a private URL unless allowed", async () => {
+    const { profileId } = await createProfileWithRun(t.db, userId, {
+      documents: [
+        { text: "first", bytes: null, mediaType: "text/plain", filename: "a.txt", sizeBytes: 5, sha256: "" },
+        { text: null, bytes: null, sourceUrl: `${base}/cv.txt`, mediaType: "application/octet-stream", filename: null, sizeBytes: 0, sha256: "" },
+      ],
+      priority: 1,
+    });
+    const docs = await createDocumentPort(t.db, { allowPrivateHosts: ["127.0.0.1"] }).loadCvs({ userId, profileId });
+    expect(docs.map((d) => d.text ?? new TextDecoder().decode(d.bytes!).slice(0, 8))).toEqual(["first", "Jane Roe"]);
+    await expect(createDocumentPort(t.db).loadCvs({ userId, profileId })).rejects.toBeInstanceOf(PermanentError);
   });
   it("makes a missing file permanent and a failing server retryable", async () => {
     const port = createDocumentPort(t.db, { allowPrivateHosts: ["127.0.0.1"] });
     const missing = await profileWithUrl(`${base}/nope`);
-    await expect(port.loadCv({ userId, profileId: missing.profileId })).rejects.toBeInstanceOf(PermanentError);
+    await expect(port.loadCvs({ userId, profileId: missing.profileId })).rejects.toBeInstanceOf(PermanentError);
     const busy = await profileWithUrl(`${base}/busy`);
-    const err = await port.loadCv({ userId, profileId: busy.profileId }).catch((e: unknown) => e);
+    const err = await port.loadCvs({ userId, profileId: busy.profileId }).catch((e: unknown) => e);
     expect(err).not.toBeInstanceOf(PermanentError);
     expect(String(err)).toMatch(/503/);
   });

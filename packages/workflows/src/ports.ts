@@ -76,7 +76,8 @@ export interface CvParserPort {
 }
 
 export interface DocumentPort {
-  loadCv(input: { userId: string; profileId: string }, opts?: CallOptions): Promise<CvSource>;
+  /** Every document of the profile (uploaded files, fetched URLs, pasted text), oldest first; never empty. */
+  loadCvs(input: { userId: string; profileId: string }, opts?: CallOptions): Promise<CvSource[]>;
 }
 
 export interface ProfileStore {

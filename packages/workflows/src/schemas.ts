@@ -136,6 +136,10 @@ export const CvText = z.object({
   text: z.string(),
   format: z.enum(["text", "markdown", "pdf", "docx", "json"]),
   chars: z.number().int().min(0),
+  /** When the profile has several documents: what each gave, or why it was left out. */
+  parts: z
+    .array(z.object({ filename: z.string().nullable(), format: z.string().nullable(), chars: z.number().int().min(0), error: z.string().optional() }))
+    .optional(),
 });
 export type CvText = z.infer<typeof CvText>;
 

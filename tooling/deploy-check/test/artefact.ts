@@ -1,7 +1,10 @@
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { expect } from "vitest";
-import { formatSize, type SimulatedImage } from "../src/simulate-image.js";
+import { createTestDatabase, type TestDatabase } from "@job-agent/db/testing";
+import { cleanupQueues, testQueueConfig } from "@job-agent/queue/testing";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { Child, repoRoot, run } from "../src/processes.js";
+import { formatSize, simulateImage, type SimulatedImage } from "../src/simulate-image.js";
 
 /** What no production image may carry: dev-only tools of this workspace. */
 const DEV_ONLY = ["vitest", "vite", "tsx", "eslint", "esbuild", "@types+node"];
@@ -28,3 +31,45 @@ export const runtimeEnv = (extra: Record<string, string>): NodeJS.ProcessEnv => 
   LOG_FORMAT: "json",
   ...extra,
 });
+
+/**
+ * The checks for an app without an HTTP port (worker, scheduler): its image
+ * holds production code only, it starts from the deploy directory with plain
+ * node, passes the image's health check and exits 0 on SIGTERM.
+ */
+export const describeBackgroundImage = (app: "worker" | "scheduler", marks: { started: string; stopped: string }): void => {
+  const queue = testQueueConfig();
+  let image: SimulatedImage;
+  let database: TestDatabase;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    image = simulateImage(app);
+  });
+  afterAll(async () => {
+    image?.cleanup();
+    await database?.drop();
+    await cleanupQueues(queue);
+  });
+
+  describe(`the ${app} image, built outside Docker`, () => {
+    test("holds built code and production dependencies only", () => {
+      expectProductionArtefact(image, "queue");
+    });
+
+    test("starts from the deploy directory with plain node, passes the image's health check, and exits 0 on SIGTERM", async () => {
+      const env = runtimeEnv({ DATABASE_URL: database.url, REDIS_URL: queue.url, QUEUE_PREFIX: queue.prefix });
+      const proc = new Child("node", ["dist/main.js"], { cwd: image.deployDir, env });
+      try {
+        await proc.waitFor(marks.started);
+        // The image's HEALTHCHECK command (no HTTP port: Redis must answer with the app's credentials).
+        const check = run("node", [`${repoRoot}/docker/healthcheck.mjs`, "redis"], { env: { PATH: process.env.PATH, REDIS_URL: queue.url } });
+        expect(check.code, check.stderr).toBe(0);
+      } finally {
+        const exit = await proc.stop("SIGTERM");
+        expect(exit.code, proc.output).toBe(0);
+      }
+      expect(proc.output).toContain(marks.stopped);
+    });
+  });
+};

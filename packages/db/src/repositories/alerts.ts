@@ -1,18 +1,11 @@
+import type { AlertRecord, AlertStore } from "@job-agent/shared";
 import type { Db } from "../client.js";
 import type { Prisma } from "../../generated/prisma/client.js";
 
-export interface AlertRecord {
-  key: string;
-  status: "pending" | "firing" | "resolved";
-  message: string;
-  details: Record<string, unknown> | null;
-  firstSeenAt: Date;
-  lastNotifiedAt: Date | null;
-  resolvedAt: Date | null;
-}
+export type { AlertRecord };
 
 /** Alert debounce state in Postgres, so it survives a scheduler restart. */
-export const createAlertStore = (db: Db) => ({
+export const createAlertStore = (db: Db): AlertStore & { list(): Promise<AlertRecord[]> } => ({
   get: async (key: string): Promise<AlertRecord | null> => {
     const r = await db.prisma.alertState.findUnique({ where: { key } });
     return r ? { ...r, status: r.status as AlertRecord["status"], details: (r.details as Record<string, unknown> | null) ?? null } : null;

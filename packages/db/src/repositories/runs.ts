@@ -1,6 +1,7 @@
 import { nodeNames, workflows } from "@job-agent/workflows";
 import type { Db, Tx } from "../client.js";
-import type { Prisma, RunKind, Status } from "../../generated/prisma/client.js";
+import { Prisma, type RunKind, type Status } from "../../generated/prisma/client.js";
+import { notifyRunEvent } from "./events.js";
 
 export interface NewRun {
   kind: RunKind;
@@ -155,6 +156,15 @@ export interface NodeView {
   finishedAt: Date | null;
 }
 
+export interface ExecutionView {
+  executionId: string;
+  status: Status;
+  attempts: number;
+  createdAt: Date;
+  finishedAt: Date | null;
+  error: unknown;
+}
+
 export interface RunView {
   runId: string;
   kind: RunKind;
@@ -168,23 +178,42 @@ export interface RunView {
   startedAt: Date | null;
   completedAt: Date | null;
   result: unknown;
+  /** Every execution of the run, newest first (a retry adds one). */
+  executions: ExecutionView[];
 }
 
-/** A run as its owner sees it, or null when it does not exist or is someone else's. */
+/**
+ * A run as its owner sees it, or null when it does not exist or is someone
+ * else's. Status, progress and nodes are the latest execution's; a node that
+ * execution has not run because an earlier execution finished it (a retry
+ * resumes from the checkpoints) shows that earlier, completed attempt.
+ */
 export const getRunView = async (db: Db, userId: string, runId: string): Promise<RunView | null> => {
   const run = await db.prisma.run.findFirst({
     where: { id: runId, userId },
     include: {
       executions: {
-        orderBy: { createdAt: "desc" },
-        take: 1,
-        include: { nodes: { select: { name: true, status: true, attempts: true, startedAt: true, finishedAt: true } } },
+        orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+        select: {
+          id: true,
+          status: true,
+          attempts: true,
+          currentNode: true,
+          progress: true,
+          error: true,
+          createdAt: true,
+          finishedAt: true,
+          nodes: { select: { name: true, status: true, attempts: true, startedAt: true, finishedAt: true } },
+        },
       },
     },
   });
   if (!run) return null;
-  const exec = run.executions[0];
-  const byName = new Map((exec?.nodes ?? []).map((n) => [n.name, n]));
+  const [exec, ...earlier] = run.executions;
+  const byName = new Map((exec?.nodes ?? []).map((n): [string, NodeView] => [n.name, n]));
+  for (const e of earlier) {
+    for (const n of e.nodes) if (n.status === "completed" && !byName.has(n.name)) byName.set(n.name, n);
+  }
   const nodes = nodeNames(workflows[run.kind]).map(
     (name): NodeView => byName.get(name) ?? { name, status: "pending", attempts: 0, startedAt: null, finishedAt: null },
   );
@@ -201,8 +230,102 @@ export const getRunView = async (db: Db, userId: string, runId: string): Promise
     startedAt: run.startedAt,
     completedAt: run.completedAt,
     result: run.result ?? null,
+    executions: run.executions.map((e) => ({
+      executionId: e.id,
+      status: e.status,
+      attempts: e.attempts,
+      createdAt: e.createdAt,
+      finishedAt: e.finishedAt,
+      error: e.error ?? null,
+    })),
   };
 };
+
+const FINISHED: readonly Status[] = ["completed", "failed", "cancelled"];
+
+/** Locks the user's run for the rest of the transaction; null when it is not theirs. */
+const lockRun = async (tx: Tx, userId: string, runId: string) => {
+  const rows = await tx.$queryRaw<{ id: string }[]>`select id from runs where id = ${runId}::uuid and user_id = ${userId}::uuid for update`;
+  if (rows.length === 0) return null;
+  return tx.run.findUniqueOrThrow({
+    where: { id: runId },
+    select: {
+      id: true,
+      kind: true,
+      status: true,
+      priority: true,
+      profileId: true,
+      executions: { orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: 1, select: { id: true, status: true } },
+    },
+  });
+};
+
+export type CancelOutcome =
+  | { outcome: "not_found" }
+  /** Already completed, failed or cancelled: nothing to cancel. */
+  | { outcome: "finished"; status: Status }
+  /**
+   * `cancelled`: the execution had not started and is cancelled now (its
+   * queued job, `executionId` on the kind's queue, should be removed).
+   * `running`: the worker stops at the next node boundary.
+   */
+  | { outcome: "accepted"; runId: string; status: Status; kind: RunKind; executionId: string | null };
+
+/**
+ * Asks a run to stop. In one transaction: `cancelRequestedAt` is set; an
+ * execution that has not started yet is cancelled at once (with its event);
+ * a running one is left to its worker, which checks the flag between nodes.
+ */
+export const cancelRun = async (db: Db, userId: string, runId: string): Promise<CancelOutcome> =>
+  db.prisma.$transaction(async (tx) => {
+    const run = await lockRun(tx, userId, runId);
+    if (!run) return { outcome: "not_found" as const };
+    if (FINISHED.includes(run.status)) return { outcome: "finished" as const, status: run.status };
+    const now = new Date();
+    const exec = run.executions[0];
+    // Conditional: a worker that marked it running a moment ago wins, and stops at the next boundary.
+    const stopped = exec ? await tx.workflowExecution.updateMany({ where: { id: exec.id, status: "pending" }, data: { status: "cancelled", finishedAt: now } }) : { count: 0 };
+    if (stopped.count === 1 && exec) {
+      await tx.run.update({ where: { id: run.id }, data: { status: "cancelled", cancelRequestedAt: now, completedAt: now } });
+      if (run.kind === "profiling" && run.profileId) {
+        await tx.profile.updateMany({ where: { id: run.profileId, status: "pending" }, data: { status: "failed" } });
+      }
+      await notifyRunEvent(tx, { type: "run.status", runId: run.id, executionId: exec.id, status: "cancelled" });
+      return { outcome: "accepted" as const, runId: run.id, status: "cancelled" as const, kind: run.kind, executionId: exec.id };
+    }
+    await tx.run.update({ where: { id: run.id }, data: { cancelRequestedAt: now } });
+    return { outcome: "accepted" as const, runId: run.id, status: run.status, kind: run.kind, executionId: null };
+  });
+
+export type RetryOutcome =
+  | { outcome: "not_found" }
+  /** Only failed or cancelled runs can be retried. */
+  | { outcome: "not_retryable"; status: Status }
+  | { outcome: "retried"; run: CreatedRun };
+
+/**
+ * Starts a new execution of a failed or cancelled run, in one transaction:
+ * the execution (pending), the run back to pending with its error and
+ * cancellation cleared, and the event. The caller enqueues the execution;
+ * the worker resumes it from the checkpoints of the run's earlier executions.
+ */
+export const retryRun = async (db: Db, userId: string, runId: string, limits: RunLimits = {}): Promise<RetryOutcome> =>
+  db.prisma.$transaction(async (tx) => {
+    const run = await lockRun(tx, userId, runId);
+    if (!run) return { outcome: "not_found" as const };
+    if (run.status !== "failed" && run.status !== "cancelled") return { outcome: "not_retryable" as const, status: run.status };
+    await enforceUnfinishedCap(tx, userId, 1, limits);
+    const exec = await tx.workflowExecution.create({ data: { runId: run.id }, select: { id: true } });
+    await tx.run.update({
+      where: { id: run.id },
+      data: { status: "pending", error: Prisma.DbNull, cancelRequestedAt: null, completedAt: null },
+    });
+    if (run.kind === "profiling" && run.profileId) {
+      await tx.profile.updateMany({ where: { id: run.profileId, status: "failed" }, data: { status: "pending" } });
+    }
+    await notifyRunEvent(tx, { type: "run.status", runId: run.id, executionId: exec.id, status: "pending" });
+    return { outcome: "retried" as const, run: { runId: run.id, executionId: exec.id, kind: run.kind, priority: run.priority } };
+  });
 
 export interface RunListItem {
   runId: string;

@@ -1,6 +1,6 @@
 import { PermanentError, RetryableError, isPermanentError } from "@job-agent/shared/errors";
 import { safeFetch } from "@job-agent/shared";
-import { ExtractedProfile, canonicalUrl, dedupKey, type DocumentPort, type JobPosting, type ProfileStore, type ResultStore } from "@job-agent/workflows";
+import { ExtractedProfile, canonicalUrl, dedupKey, type CallOptions, type CvSource, type DocumentPort, type JobPosting, type ProfileStore, type ResultStore } from "@job-agent/workflows";
 import type { Db, Tx } from "../client.js";
 import type { Prisma } from "../../generated/prisma/client.js";
 
@@ -9,36 +9,25 @@ const json = (v: unknown) => v as Prisma.InputJsonValue;
 export interface DocumentPortOptions {
   /** Hosts or CIDRs a CV URL may point at although private (OUTBOUND_ALLOW_PRIVATE_HOSTS). */
   allowPrivateHosts?: string[];
+  /** https only (production). */
+  httpsOnly?: boolean;
   fetchTimeoutMs?: number;
   /** Largest CV download (bytes). */
   maxBytes?: number;
 }
 
 /**
- * The stored CV of a profile (the latest one): its text, its uploaded bytes,
- * or the URL it was given as, fetched now through safeFetch.
+ * The stored CV documents of a profile: their text, their uploaded bytes, or
+ * the URL each was given as, fetched now through safeFetch.
  */
-export const createDocumentPort = (db: Db, opts: DocumentPortOptions = {}): DocumentPort => ({
-  loadCv: async ({ userId, profileId }, call) => {
-    const doc = await db.prisma.cvDocument.findFirst({
-      where: { profileId, userId },
-      orderBy: { createdAt: "desc" },
-      select: { text: true, content: true, mediaType: true, filename: true, sourceUrl: true },
-    });
-    if (!doc) throw new PermanentError(`profile ${profileId} has no CV`, "cv_missing");
-    if (doc.text !== null || doc.content || !doc.sourceUrl) {
-      return {
-        text: doc.text,
-        bytes: doc.content ? new Uint8Array(doc.content) : null,
-        mediaType: doc.mediaType,
-        filename: doc.filename,
-      };
-    }
+export const createDocumentPort = (db: Db, opts: DocumentPortOptions = {}): DocumentPort => {
+  /** A document with neither text nor bytes but a URL is fetched now, within the outbound rules. */
+  const fetchDocument = async (sourceUrl: string, call?: CallOptions): Promise<CvSource> => {
     let res;
     try {
-      res = await safeFetch(doc.sourceUrl, {
+      res = await safeFetch(sourceUrl, {
         allowPrivateHosts: opts.allowPrivateHosts ?? [],
-        httpsOnly: false,
+        httpsOnly: opts.httpsOnly ?? false,
         timeoutMs: opts.fetchTimeoutMs ?? 15_000,
         maxBytes: opts.maxBytes ?? 10 * 1024 * 1024,
         maxRedirects: 5,
@@ -55,8 +44,26 @@ export const createDocumentPort = (db: Db, opts: DocumentPortOptions = {}): Docu
     if (res.body.byteLength === 0) throw new PermanentError("the CV URL returned an empty file", "cv_empty");
     const name = new URL(res.finalUrl).pathname.split("/").pop() || null;
     return { text: null, bytes: res.body, mediaType: res.headers["content-type"] ?? "application/octet-stream", filename: name };
-  },
-});
+  };
+
+  return {
+    loadCvs: async ({ userId, profileId }, call) => {
+      const docs = await db.prisma.cvDocument.findMany({
+        where: { profileId, userId },
+        orderBy: { createdAt: "asc" },
+        select: { text: true, content: true, mediaType: true, filename: true, sourceUrl: true },
+      });
+      if (docs.length === 0) throw new PermanentError(`profile ${profileId} has no CV`, "cv_missing");
+      return Promise.all(
+        docs.map((doc) =>
+          doc.text !== null || doc.content || !doc.sourceUrl
+            ? { text: doc.text, bytes: doc.content ? new Uint8Array(doc.content) : null, mediaType: doc.mediaType, filename: doc.filename }
+            : fetchDocument(doc.sourceUrl, call),
+        ),
+      );
+    },
+  };
+};
 
 export const createProfileStore = (db: Db): ProfileStore => ({
   getProfile: async ({ userId, profileId }) => {

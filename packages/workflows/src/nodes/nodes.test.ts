@@ -18,7 +18,7 @@ const posting = (over: Partial<JobPosting>): JobPosting => ({
 const ports = (over: Partial<Ports> = {}): Ports => ({
   llm: createOfflineLlm({ clock: { now: () => NOW } }),
   sources: [createCorpusSource()],
-  documents: { loadCv: () => Promise.reject(new Error("no cv")) },
+  documents: { loadCvs: () => Promise.reject(new Error("no cv")) },
   cvParser: { parse: () => Promise.reject(new Error("no parser")) },
   profiles: { getProfile: () => Promise.resolve(null), deliveredIdentities: () => Promise.resolve([]) },
   results: { saveMatches: () => Promise.resolve() },
@@ -95,7 +95,7 @@ describe("dedup helpers", () => {
 describe("CvIngestion", () => {
   const cvPorts = (cv: CvSource, parsed = "Jane Roe\njane@example.com\nAccountant") =>
     ports({
-      documents: { loadCv: () => Promise.resolve(cv) },
+      documents: { loadCvs: () => Promise.resolve([cv]) },
       cvParser: { parse: ({ kind }) => Promise.resolve({ text: `${parsed}\n(${kind})`, pages: 1 }) },
     });
   const run = (cv: CvSource) => cvIngestion.run({ userId: "u", profileId: "p" }, ctx(cvPorts(cv)));
@@ -139,7 +139,7 @@ describe("engine", () => {
         return offline.extractProfile(input, opts);
       },
     };
-    const p = ports({ llm, documents: { loadCv: () => Promise.resolve({ text: "Jane Roe\nAccountant\njane@example.com", bytes: null, mediaType: "text/plain", filename: null }) } });
+    const p = ports({ llm, documents: { loadCvs: () => Promise.resolve([{ text: "Jane Roe\nAccountant\njane@example.com", bytes: null, mediaType: "text/plain", filename: null }]) } });
     const out = await executeWorkflow(workflows, { executionId: "e", store, ports: p, attempt: 1, isFinalAttempt: false });
     expect(out.status).toBe("completed");
     expect(calls).toEqual([{ node: "CvIngestion" }, { node: "ProfileExtraction", tokens: 360 }, { node: "TitleSuggestion" }]);
@@ -165,5 +165,32 @@ describe("Matching for a scheduled search", () => {
     expect(fresh.alreadyDelivered).toBe(2);
     const all = await matching.run(input, ctx(p));
     expect(all.matches).toHaveLength(3);
+  });
+});
+
+describe("CvIngestion with several documents", () => {
+  const many = (docs: CvSource[]) =>
+    cvIngestion.run(
+      { userId: "u", profileId: "p" },
+      ctx(ports({ documents: { loadCvs: () => Promise.resolve(docs) }, cvParser: { parse: () => Promise.resolve({ text: "From the PDF: Python, SQL", pages: 1 }) } })),
+    );
+  const text = (t: string, filename: string): CvSource => ({ text: t, bytes: null, mediaType: "text/plain", filename });
+
+  it("reads every document and keeps the readable ones, saying why others were left out", async () => {
+    const pdf: CvSource = { text: null, bytes: new TextEncoder().encode("%PDF-1.7 ..."), mediaType: "application/pdf", filename: "cv.pdf" };
+    const png: CvSource = { text: null, bytes: new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0, 0xff, 0xfe]), mediaType: "image/png", filename: "photo.png" };
+    const { cv } = await many([text("Jane Roe\njane@example.com", "notes.txt"), pdf, png]);
+    expect(cv.text).toContain("jane@example.com");
+    expect(cv.text).toContain("From the PDF: Python, SQL");
+    expect(cv.parts?.map((p) => [p.filename, p.format, p.error === undefined])).toEqual([
+      ["notes.txt", "text", true],
+      ["cv.pdf", "pdf", true],
+      ["photo.png", null, false],
+    ]);
+  });
+
+  it("fails with the first document's reason when none can be read", async () => {
+    const empty: CvSource = { text: null, bytes: new Uint8Array(), mediaType: "application/pdf", filename: "a.pdf" };
+    await expect(many([empty, { ...empty, filename: "b.pdf" }])).rejects.toMatchObject({ code: "cv_empty" });
   });
 });
