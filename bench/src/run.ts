@@ -5,13 +5,17 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
+import { fanOut } from "./fanout.js";
 import { acceptRate, pipeline, startApi, statusReads, submit } from "./scenarios.js";
+import { sse } from "./sse.js";
 import { prepare, root, startApp, stopApp, type App } from "./stack.js";
 import { round, spread, type Spread } from "./stats.js";
 
 const reps = Number(process.env.BENCH_REPS ?? 3);
 const pipelineRuns = Number(process.env.BENCH_PIPELINE_RUNS ?? 2000);
-const only = (process.env.BENCH_ONLY ?? "accept,status,pipeline,memory").split(",");
+const only = (process.env.BENCH_ONLY ?? "accept,status,pipeline,fanout,sse,memory").split(",");
+const fanOutProfiles = Number(process.env.BENCH_FANOUT_PROFILES ?? 10000);
+const sseClients = Number(process.env.BENCH_SSE_CLIENTS ?? 1000);
 
 const freePort = () =>
   new Promise<number>((resolve) => {
@@ -89,6 +93,21 @@ if (only.includes("pipeline")) {
       record(`${tag}: worker peak RSS`, "MB", r.map((x) => x.workerPeakRssMb));
     }
   }
+}
+
+if (only.includes("fanout")) {
+  const r = await collect("morning fan-out", (i) => withStack(`fan${i}`, ({ env }) => fanOut(env, fanOutProfiles)));
+  record(`fan-out ${fanOutProfiles} schedules: all runs in Postgres`, "ms", r.map((x) => x.inPostgresMs));
+  record(`fan-out ${fanOutProfiles} schedules: all runs enqueued`, "ms", r.map((x) => x.enqueuedMs), "< 10000");
+  record(`fan-out ${fanOutProfiles} schedules: all runs completed (null adapters, 2 workers)`, "ms", r.map((x) => x.completedMs));
+}
+
+if (only.includes("sse")) {
+  const r = await collect("live events", (i) => withStack(`sse${i}`, ({ env, port, api }) => sse(env, port, api, { clients: sseClients, runs: Math.max(1, Math.round(sseClients / 10)) })));
+  record(`SSE ${sseClients} clients: delivery p50`, "ms", r.map((x) => x.p50));
+  record(`SSE ${sseClients} clients: delivery p99`, "ms", r.map((x) => x.p99), "< 250");
+  record(`SSE ${sseClients} clients: events received`, "count", r.map((x) => x.events));
+  record(`SSE ${sseClients} clients: API peak RSS`, "MB", r.map((x) => x.apiPeakRssMb));
 }
 
 if (only.includes("memory")) {

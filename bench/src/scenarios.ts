@@ -12,7 +12,11 @@ export const appEnv = (env: Env, extra: Record<string, string> = {}) => ({
 });
 
 export const startApi = async (env: Env, port: number): Promise<App> => {
-  const api = startApp("api", appEnv(env, { PORT: String(port), HOST: "127.0.0.1", DATABASE_POOL_MAX: "20" }));
+  // The benchmark measures capacity, not the per-key limits that protect it.
+  const api = startApp(
+    "api",
+    appEnv(env, { PORT: String(port), HOST: "127.0.0.1", DATABASE_POOL_MAX: "20", RATE_LIMIT_PREMIUM: "100000000", MAX_UNFINISHED_RUNS_PREMIUM: "100000000" }),
+  );
   await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/ready`)).ok, "the API");
   return api;
 };

@@ -163,3 +163,23 @@ describe("postings delivered to a profile", () => {
     expect(await createProfileStore(t.db).deliveredIdentities({ userId: "00000000-0000-4000-8000-000000000000", profileId: profile.id })).toEqual([]);
   });
 });
+
+describe("storing the same posting from concurrent runs", () => {
+  it("keeps one posting and never fails on the unique (source, sourceId)", async () => {
+    const { createResultStore } = await import("../src/index.js");
+    const { user } = await createApiKey(t.db, { email: "race@example.com" });
+    const runs = await createRuns(
+      t.db,
+      user.id,
+      Array.from({ length: 8 }, () => ({ kind: "job_search" as const, priority: 10, input: searchInput })),
+    );
+    const posting = { source: "race", sourceId: "42", title: "Welder", company: "Forge Ltd", location: "Leeds", remote: false, description: "d", url: "https://jobs.example.com/42", postedAt: null, salary: null };
+    const reasons = { matchedSkills: [], missingSkills: [], titleSimilarity: 1, seniorityFit: "", locationFit: "", summary: [] };
+    const store = createResultStore(t.db);
+    await Promise.all(
+      runs.map((r) => store.saveMatches({ runId: r.runId, userId: user.id, profileId: null, matches: [{ rank: 1, research: null, materials: null, match: { posting, score: 70, reasons } }] })),
+    );
+    expect(await t.db.prisma.jobPosting.count({ where: { source: "race" } })).toBe(1);
+    expect(await t.db.prisma.jobMatch.count({ where: { posting: { source: "race" } } })).toBe(8);
+  });
+});

@@ -55,7 +55,7 @@ export const createDocumentPort = (db: Db, opts: DocumentPortOptions = {}): Docu
       });
       if (docs.length === 0) throw new PermanentError(`profile ${profileId} has no CV`, "cv_missing");
       return Promise.all(
-        docs.map((doc) =>
+        docs.map(async (doc): Promise<CvSource> =>
           doc.text !== null || doc.content || !doc.sourceUrl
             ? { text: doc.text, bytes: doc.content ? new Uint8Array(doc.content) : null, mediaType: doc.mediaType, filename: doc.filename }
             : fetchDocument(doc.sourceUrl, call),
@@ -104,24 +104,15 @@ const upsertPosting = async (tx: Tx, p: JobPosting, now: Date): Promise<string> 
     });
     return existing.id;
   }
-  const created = await tx.jobPosting.create({
-    data: {
-      source: p.source,
-      sourceId: p.sourceId,
-      url: p.url,
-      canonicalUrl: url,
-      dedupKey: key,
-      title: p.title,
-      company: p.company,
-      location: p.location,
-      remote: p.remote,
-      description: p.description,
-      postedAt: p.postedAt ? new Date(p.postedAt) : null,
-      salary: p.salary ? json(p.salary) : undefined,
-    },
-    select: { id: true },
-  });
-  return created.id;
+  // A concurrent run may be storing the same posting right now: ON CONFLICT makes
+  // the insert wait for it and then take its row instead of failing.
+  const rows = await tx.$queryRaw<{ id: string }[]>`
+    insert into job_postings (id, source, source_id, url, canonical_url, dedup_key, title, company, location, remote, description, posted_at, salary)
+    values (gen_random_uuid(), ${p.source}, ${p.sourceId}, ${p.url}, ${url}, ${key}, ${p.title}, ${p.company}, ${p.location}, ${p.remote},
+            ${p.description}, ${p.postedAt ? new Date(p.postedAt) : null}, ${p.salary ? JSON.stringify(p.salary) : null}::jsonb)
+    on conflict (source, source_id) do update set last_seen_at = ${now}
+    returning id::text as id`;
+  return rows[0]!.id;
 };
 
 /**
