@@ -4,6 +4,7 @@ import helmet from "helmet";
 import type { AppDeps } from "./deps.js";
 import { docsRouter } from "./docs.js";
 import { authenticate, rateLimit, requestId, requireAdmin, route } from "./http.js";
+import { idempotency } from "./idempotency.js";
 import { buildOpenApi } from "./openapi.js";
 import { HttpProblem, errorHandler } from "./problem.js";
 import { adminRouter } from "./routes/admin.js";
@@ -26,7 +27,7 @@ const cors =
     const allowed = origin !== undefined && (origins.includes(origin) || origins.includes("*"));
     if (allowed) {
       res.setHeader("Access-Control-Allow-Origin", origin);
-      res.setHeader("Access-Control-Expose-Headers", "X-Request-Id, Location, RateLimit, RateLimit-Policy, Retry-After");
+      res.setHeader("Access-Control-Expose-Headers", "X-Request-Id, Location, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed");
     }
     res.vary("Origin");
     if (req.method === "OPTIONS" && req.header("access-control-request-method")) {
@@ -86,7 +87,7 @@ export const createApp = (deps: AppDeps): Express => {
   const body = express.json({ limit: env.BODY_LIMIT_BYTES, strict: true });
   const auth = authenticate(deps.authenticate);
   const limit = rateLimit(deps.limiter, env);
-  app.use("/v1", body, auth, limit);
+  app.use("/v1", body, auth, limit, idempotency(deps));
   app.use(meRouter(deps));
   app.use(profilesRouter(deps));
   app.use(searchesRouter(deps));

@@ -33,6 +33,8 @@ export const apiEnvSchema = z.object({
   PDF_MAX_PAGES: z.coerce.number().int().min(1).default(50),
   /** Comment lines sent on idle event streams so proxies keep them open, ms. */
   SSE_HEARTBEAT_MS: z.coerce.number().int().min(1_000).default(15_000),
+  /** How long a repeat of a request whose Idempotency-Key is still in flight waits for its answer before a 409, ms. */
+  IDEMPOTENCY_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
 });
 export type ApiEnv = z.infer<typeof apiEnvSchema>;
 

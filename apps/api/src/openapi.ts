@@ -2,6 +2,7 @@ import { z } from "zod";
 import {
   Accepted,
   AdminCreateKeyBody,
+  CancelAccepted,
   AdminListKeysQuery,
   CreateProfileBody,
   CreateProfileMultipart,
@@ -19,6 +20,7 @@ import {
   ProfileJobSearchesBody,
   ProfileResponse,
   ReadyResponse,
+  RetryAccepted,
   RunEventData,
   RunListResponse,
   RunResponse,
@@ -128,6 +130,28 @@ export const ROUTES: RouteDoc[] = [
     auth: "key",
     responses: { 200: { description: "an event stream; each event's data is one of these", schema: RunEventData, contentType: "text/event-stream" } },
   },
+  {
+    method: "post",
+    path: "/v1/runs/:id/cancel",
+    summary: "Cancel a run: at once if it has not started, else at the next node boundary (in-flight provider calls are aborted)",
+    tag: "runs",
+    auth: "key",
+    responses: {
+      202: { description: "accepted; `status` is `cancelled` if the run had not started", schema: CancelAccepted },
+      409: { description: "the run is already completed, failed or cancelled", schema: Problem, contentType: "application/problem+json" },
+    },
+  },
+  {
+    method: "post",
+    path: "/v1/runs/:id/retry",
+    summary: "Retry a failed or cancelled run: a new execution that resumes from the run's checkpoints",
+    tag: "runs",
+    auth: "key",
+    responses: {
+      202: { description: "accepted; the new execution is queued", schema: RetryAccepted },
+      409: { description: "the run is not failed or cancelled, or too many unfinished runs", schema: Problem, contentType: "application/problem+json" },
+    },
+  },
   { method: "get", path: "/v1/runs/:id/matches", summary: "A job search's matches, best first", tag: "runs", auth: "key", responses: { 200: { description: "the matches", schema: MatchesResponse } } },
   {
     method: "get",
@@ -180,6 +204,10 @@ const RATE_HEADERS = {
   "RateLimit-Policy": { description: "`<limit>;w=<window seconds>`", schema: { type: "string" } },
 };
 
+const REPLAY_HEADER = {
+  "Idempotent-Replayed": { description: "`true` when this is the stored answer to an earlier request with the same Idempotency-Key", schema: { type: "string", enum: ["true"] } },
+};
+
 /** The OpenAPI 3.1 document, generated from the schemas that validate requests. */
 export const buildOpenApi = (serverUrl?: string): Record<string, unknown> => {
   const paths: Record<string, Record<string, unknown>> = {};
@@ -191,6 +219,17 @@ export const buildOpenApi = (serverUrl?: string): Record<string, unknown> => {
       const q = schemaOf(r.query, "input") as { properties?: Record<string, unknown>; required?: string[] };
       for (const [name, schema] of Object.entries(q.properties ?? {})) parameters.push({ name, in: "query", required: q.required?.includes(name) ?? false, schema });
     }
+    const idempotent = r.method === "post" && r.path.startsWith("/v1/");
+    if (idempotent) {
+      parameters.push({
+        name: "Idempotency-Key",
+        in: "header",
+        required: false,
+        description:
+          "1–200 printable characters. The first answer is stored for 24 h and returned again (with `Idempotent-Replayed: true`) to a repeat of the same request; the same key with a different request is a 422.",
+        schema: { type: "string", minLength: 1, maxLength: 200 },
+      });
+    }
     if (r.auth !== "none") {
       parameters.push({ name: "X-Request-Id", in: "header", required: false, description: "echoed back; generated when absent", schema: { type: "string" } });
     }
@@ -199,10 +238,20 @@ export const buildOpenApi = (serverUrl?: string): Record<string, unknown> => {
       responses[status] = {
         description: doc.description,
         ...(doc.schema ? { content: { [doc.contentType ?? "application/json"]: { schema: schemaOf(doc.schema, "output") } } } : {}),
-        ...(r.auth !== "none" ? { headers: RATE_HEADERS } : {}),
+        ...(r.auth !== "none" ? { headers: idempotent ? { ...RATE_HEADERS, ...REPLAY_HEADER } : RATE_HEADERS } : {}),
       };
     }
     if (r.body || r.query) responses["400"] ??= problem("invalid input; `errors` names every bad field");
+    if (idempotent) {
+      for (const [status, what] of [
+        ["409", "a request with this Idempotency-Key is still in flight (Retry-After: 1)"],
+        ["422", "this Idempotency-Key was used for a different request"],
+      ] as const) {
+        const doc = responses[status] as { description: string } | undefined;
+        responses[status] = doc ? { ...doc, description: `${doc.description}; or ${what}` } : problem(what);
+      }
+      responses["400"] ??= problem("invalid input (an invalid Idempotency-Key too)");
+    }
     if (r.auth !== "none") {
       responses["401"] ??= problem("no valid API key");
       responses["429"] ??= { ...problem("rate limited; wait Retry-After seconds"), headers: { "Retry-After": { schema: { type: "integer" } }, ...RATE_HEADERS } };

@@ -136,6 +136,31 @@ export const RunResponse = z.strictObject({
   startedAt: nullableDate,
   completedAt: nullableDate,
   result: json,
+  executions: z
+    .array(
+      z.strictObject({
+        executionId: z.uuid(),
+        status: z.enum(STATUSES),
+        attempts: z.int().min(0),
+        createdAt: dateTime,
+        finishedAt: nullableDate,
+        error: json,
+      }),
+    )
+    .describe("Every execution of the run, newest first; a retry adds one. Status, progress and nodes above are the newest's."),
+});
+
+export const CancelAccepted = z.strictObject({
+  runId: z.uuid(),
+  status: z.enum(STATUSES).describe("`cancelled` when the run had not started; otherwise its current status until the worker stops it at the next node boundary."),
+});
+
+export const RetryAccepted = z.strictObject({
+  runId: z.uuid(),
+  executionId: z.uuid(),
+  status: z.literal("pending"),
+  statusUrl: z.url(),
+  eventsUrl: z.url(),
 });
 
 export const RunListResponse = z.strictObject({

@@ -109,3 +109,26 @@ export const readMultipart = (req: Request, limits: MultipartLimits): Promise<Mu
     });
     req.pipe(bb);
   });
+
+const forms = new WeakMap<Request, Promise<MultipartForm>>();
+
+/** The upload limits from the API settings. */
+export const uploadLimits = (env: { UPLOAD_MAX_FILES: number; UPLOAD_MAX_FILE_BYTES: number }): MultipartLimits => ({
+  maxFiles: env.UPLOAD_MAX_FILES,
+  maxFileBytes: env.UPLOAD_MAX_FILE_BYTES,
+  maxFieldBytes: 1_000_000,
+});
+
+/**
+ * Reads a request's multipart form once: whoever asks first (the idempotency
+ * check, which hashes the parts, or the route) reads the stream; later
+ * callers get the same form.
+ */
+export const multipartOf = (req: Request, limits: MultipartLimits): Promise<MultipartForm> => {
+  let form = forms.get(req);
+  if (!form) {
+    form = readMultipart(req, limits);
+    forms.set(req, form);
+  }
+  return form;
+};

@@ -56,11 +56,12 @@ export const upload = async (
   key: string,
   files: { name: string; bytes: Buffer; field?: string; type?: string }[],
   fields: Record<string, string | string[]> = {},
+  headers: Record<string, string> = {},
 ): Promise<{ status: number; headers: Headers; body: any }> => {
   const form = new FormData();
   for (const f of files) form.append(f.field ?? "files", new Blob([new Uint8Array(f.bytes)], { type: f.type ?? "application/octet-stream" }), f.name);
   for (const [k, v] of Object.entries(fields)) for (const one of Array.isArray(v) ? v : [v]) form.append(k, one);
-  const res = await fetch(`${base}/v1/profiles`, { method: "POST", headers: { authorization: `Bearer ${key}` }, body: form });
+  const res = await fetch(`${base}/v1/profiles`, { method: "POST", headers: { ...headers, authorization: `Bearer ${key}` }, body: form });
   const text = await res.text();
   let body: unknown = text;
   try {

@@ -101,6 +101,25 @@ describe("the OpenAPI document", () => {
     check("get", "/v1/profiles/{id}", await call(s.base, "GET", `/v1/profiles/${profile.body.profileId}`, { key: s.keyA }));
     check("post", "/v1/profiles/{id}/job-searches", await call(s.base, "POST", `/v1/profiles/${profile.body.profileId}/job-searches`, { key: s.keyA, body: { maxScreening: 1 } }));
 
+    check("post", "/v1/runs/{id}/cancel", await call(s.base, "POST", `/v1/runs/${search.body.runId}/cancel`, { key: s.keyA }));
+    check("post", "/v1/runs/{id}/retry", await call(s.base, "POST", `/v1/runs/${search.body.runId}/retry`, { key: s.keyA }));
+    // A search on a profile that is not ready fails; it can then be retried.
+    const me = await call(s.base, "GET", "/v1/me", { key: s.keyA });
+    const unready = await s.tdb.db.prisma.profile.create({ data: { userId: me.body.id, status: "pending" } });
+    const doomed = await call(s.base, "POST", "/v1/job-searches", { key: s.keyA, body: { query: "Chef", location: "Lyon", profileId: unready.id } });
+    expect((await waitForRun(s.base, s.keyA, doomed.body.runId)).status).toBe("failed");
+    check("get", "/v1/runs/{id}", await call(s.base, "GET", `/v1/runs/${doomed.body.runId}`, { key: s.keyA }));
+    check("post", "/v1/runs/{id}/retry", await call(s.base, "POST", `/v1/runs/${doomed.body.runId}/retry`, { key: s.keyA }));
+    check("post", "/v1/runs/{id}/cancel", await call(s.base, "POST", `/v1/runs/${doomed.body.runId}/cancel`, { key: s.keyA }));
+    const idem = { "idempotency-key": "openapi-1" };
+    const first = await call(s.base, "POST", "/v1/job-searches", { key: s.keyB, body: { query: "Pilot", location: "Oslo" }, headers: idem });
+    const replayed = await call(s.base, "POST", "/v1/job-searches", { key: s.keyB, body: { query: "Pilot", location: "Oslo" }, headers: idem });
+    expect(replayed.headers.get("idempotent-replayed")).toBe("true");
+    expect(replayed.body).toEqual(first.body);
+    check("post", "/v1/job-searches", replayed);
+    check("post", "/v1/job-searches", await call(s.base, "POST", "/v1/job-searches", { key: s.keyB, body: { query: "Pilot", location: "Bergen" }, headers: idem }));
+    expect(doc.paths["/v1/job-searches"].post.parameters.map((p: { name: string }) => p.name)).toContain("Idempotency-Key");
+
     const stream = await openStream(`${s.base}/v1/runs/${search.body.runId}/events`, s.keyA);
     const events = await stream.rest();
     const eventSchema = doc.paths["/v1/runs/{id}/events"].get.responses["200"].content["text/event-stream"].schema;

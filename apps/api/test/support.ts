@@ -32,12 +32,15 @@ export const startStack = async (opts: {
   env?: Partial<AppEnv>;
   resolve?: Resolver;
   webhookRetry?: WebhookRetryPolicy;
+  /** Points the API's producer and rate limiter elsewhere (e.g. a Redis that is down), with their time limit. */
+  apiRedis?: { url: string; timeoutMs: number };
 }): Promise<Stack> => {
   const tdb = await createTestDatabase();
   const config = testQueueConfig();
   const log = createLogger({ app: "test", level: "error" });
-  const producer = createProducer({ config });
-  const limiter = createRateLimiter({ config });
+  const apiConfig = opts.apiRedis ? { ...config, url: opts.apiRedis.url } : config;
+  const producer = createProducer({ config: apiConfig, ...(opts.apiRedis ? { timeoutMs: opts.apiRedis.timeoutMs } : {}) });
+  const limiter = createRateLimiter({ config: apiConfig, ...(opts.apiRedis ? { timeoutMs: opts.apiRedis.timeoutMs } : {}) });
   const schedules = createScheduleSync(config);
   const board = createQueueBoard(config, "/admin/queues");
   const events = createRunEventListener({ url: tdb.url, reconnectMs: 100 });

@@ -1,5 +1,5 @@
 import { dbEnv } from "@job-agent/db";
-import { queueEnv } from "@job-agent/queue";
+import { parseProviderRateLimits, queueEnv } from "@job-agent/queue";
 import { commonEnv, loadDotEnv, parseEnv } from "@job-agent/shared";
 import { z } from "zod";
 
@@ -16,6 +16,8 @@ export const schedulerEnvSchema = z.object({
   RECONCILE_BATCH: z.coerce.number().int().min(1).max(10_000).default(500),
   /** A running execution that has not changed for this long is checked against its job. */
   STALE_RUNNING_MS: ms(600_000, 1_000),
+  /** A finished run whose webhook has not been attempted after this long has its delivery asked for again. */
+  DELIVERY_RECONCILE_GRACE_MS: ms(30_000),
   /** How often the queue's job schedulers are brought in step with the schedules table. */
   SCHEDULE_SYNC_INTERVAL_MS: ms(60_000, 100),
   /** How often queues, workers, Redis and Postgres are checked for alerts. */
@@ -29,6 +31,20 @@ export const schedulerEnvSchema = z.object({
   ALERT_OLDEST_WAITING_MS: ms(900_000, 1_000),
   ALERT_NO_WORKER_GRACE_MS: ms(60_000),
   ALERT_UNREACHABLE_GRACE_MS: ms(30_000),
+  /** The workers' provider limits (same value as theirs): the providers whose saturation is watched. */
+  PROVIDER_RATE_LIMITS: z
+    .string()
+    .default("")
+    .transform((text, ctx) => {
+      try {
+        return Object.keys(parseProviderRateLimits(text));
+      } catch (err) {
+        ctx.addIssue({ code: "custom", message: err instanceof Error ? err.message : String(err) });
+        return z.NEVER;
+      }
+    }),
+  /** A provider refusing calls at its limit for this long raises an alert. */
+  ALERT_RATE_LIMIT_GRACE_MS: ms(300_000),
 });
 export type SchedulerEnv = z.infer<typeof schedulerEnvSchema>;
 

@@ -1,5 +1,5 @@
 import { createAlertStore, createDb } from "@job-agent/db";
-import { createProducer, createScheduleRunner, createScheduleSync } from "@job-agent/queue";
+import { createProducer, createScheduleRunner, createScheduleSync, providerSaturation } from "@job-agent/queue";
 import {
   createLogger,
   flushSentry,
@@ -11,7 +11,7 @@ import {
 } from "@job-agent/shared";
 import { loadSchedulerEnv } from "./env.js";
 import { monitorOnce } from "./monitor.js";
-import { reconcileOnce, reconcileStaleOnce } from "./reconciler.js";
+import { reconcileDeliveriesOnce, reconcileOnce, reconcileStaleOnce } from "./reconciler.js";
 import { fireSchedule, syncSchedules } from "./schedules.js";
 
 const env = loadSchedulerEnv();
@@ -57,8 +57,9 @@ const every = (name: string, everyMs: number, fn: () => Promise<unknown>) => {
 every("reconcile", env.RECONCILE_INTERVAL_MS, async () => {
   const pending = await reconcileOnce({ db, producer }, { graceMs: env.RECONCILE_GRACE_MS, batch: env.RECONCILE_BATCH });
   const stale = await reconcileStaleOnce({ db, producer }, { staleMs: env.STALE_RUNNING_MS, batch: env.RECONCILE_BATCH });
-  if (pending.enqueued.length || stale.requeued.length || stale.failed.length) {
-    log.info("reconciled", { enqueued: pending.enqueued.length, requeued: stale.requeued.length, failed: stale.failed.length });
+  const deliveries = await reconcileDeliveriesOnce({ db, producer }, { graceMs: env.DELIVERY_RECONCILE_GRACE_MS, batch: env.RECONCILE_BATCH });
+  if (pending.enqueued.length || stale.requeued.length || stale.failed.length || deliveries.requested) {
+    log.info("reconciled", { enqueued: pending.enqueued.length, requeued: stale.requeued.length, failed: stale.failed.length, deliveries: deliveries.requested });
   }
 });
 every("schedule sync", env.SCHEDULE_SYNC_INTERVAL_MS, () => syncSchedules({ db, sync }));
@@ -68,6 +69,7 @@ every("monitor", env.MONITOR_INTERVAL_MS, () =>
     producer,
     store: alertStore,
     notify,
+    providers: { names: env.PROVIDER_RATE_LIMITS, saturation: (names) => providerSaturation(queueConfig, names), graceMs: env.ALERT_RATE_LIMIT_GRACE_MS },
     thresholds: {
       backlog: env.ALERT_BACKLOG_THRESHOLD,
       backlogGraceMs: env.ALERT_BACKLOG_GRACE_MS,

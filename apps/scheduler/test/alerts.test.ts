@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { createTestDatabase, type TestDatabase } from "@job-agent/db/testing";
-import { QUEUES, createProducer } from "@job-agent/queue";
+import { QUEUES, createProducer, createProviderLimiter, providerSaturation } from "@job-agent/queue";
 import { cleanupQueues, testQueueConfig } from "@job-agent/queue/testing";
 import { memoryAlertStore, type AlertNotice } from "@job-agent/shared";
 import { eventually, startFakeSentry, startReceiver } from "@job-agent/shared/testing";
@@ -122,4 +122,35 @@ describe("alerts on infrastructure and queues", () => {
       await producer.close();
     }
   });
+
+  it("say when a provider stays at its rate limit, and when it recovers", async () => {
+    const producer = createProducer({ config });
+    const limiter = createProviderLimiter({ config, rules: { remotive: { limit: 1, windowMs: 400 } }, maxWaitMs: 0 });
+    const sent: AlertNotice[] = [];
+    const deps = {
+      db: tdb.db,
+      producer,
+      store: memoryAlertStore(),
+      notify: (n: AlertNotice) => (sent.push(n), Promise.resolve()),
+      thresholds: { backlog: 1_000, backlogGraceMs: 0, oldestWaitingMs: 3_600_000, noWorkerGraceMs: 3_600_000, unreachableGraceMs: 0, repeatMs: 3_600_000 },
+      providers: { names: ["remotive"], saturation: (names: string[]) => providerSaturation(config, names), graceMs: 0 },
+    };
+    const key = "provider.rate-limited:remotive";
+    try {
+      await limiter.acquire("remotive");
+      await monitorOnce(deps);
+      expect(sent.filter((n) => n.key === key)).toEqual([]);
+      await expect(limiter.acquire("remotive")).rejects.toMatchObject({ code: "rate_limited" });
+      await monitorOnce(deps);
+      expect(sent.filter((n) => n.key === key).map((n) => n.state)).toEqual(["firing"]);
+      await new Promise((r) => setTimeout(r, 450));
+      await limiter.acquire("remotive");
+      await monitorOnce(deps);
+      expect(sent.filter((n) => n.key === key).map((n) => n.state)).toEqual(["firing", "resolved"]);
+    } finally {
+      await limiter.close();
+      await producer.close();
+    }
+  });
 });
+

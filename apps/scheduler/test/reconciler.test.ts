@@ -3,7 +3,7 @@ import { createTestDatabase, type TestDatabase } from "@job-agent/db/testing";
 import { QUEUES, createProducer, type Producer } from "@job-agent/queue";
 import { cleanupQueues, testQueueConfig } from "@job-agent/queue/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { reconcileOnce } from "../src/reconciler.js";
+import { reconcileDeliveriesOnce, reconcileOnce } from "../src/reconciler.js";
 
 let tdb: TestDatabase;
 let producer: Producer;
@@ -52,4 +52,29 @@ describe("the reconciler", () => {
     expect(res.enqueued).not.toContain(run!.executionId);
     expect(await producer.jobState(QUEUES.profiling, run!.executionId)).toBe("missing");
   });
+
+  it("asks again for the webhook of a finished run that never had one attempted, once", async () => {
+    const { user } = await createApiKey(tdb.db, { email: "w@example.com" });
+    const input = { query: "Chef", location: "Paris", profileId: null, numResults: 5, maxScreening: 2, sources: null };
+    const [lost, sent, open] = await createRuns(tdb.db, user.id, [
+      { kind: "job_search", priority: 10, input, webhookUrl: "https://hooks.example.com/a" },
+      { kind: "job_search", priority: 10, input, webhookUrl: "https://hooks.example.com/b" },
+      { kind: "job_search", priority: 10, input, webhookUrl: "https://hooks.example.com/c" },
+    ]);
+    const done = new Date(Date.now() - 60_000);
+    await tdb.db.prisma.run.updateMany({ where: { id: { in: [lost!.runId, sent!.runId] } }, data: { status: "completed", completedAt: done } });
+    await tdb.db.prisma.webhookDelivery.create({
+      data: { runId: sent!.runId, userId: user.id, webhookId: `msg_${sent!.executionId}`, event: "run.completed", url: "https://hooks.example.com/b", attempt: 1, status: "succeeded" },
+    });
+    const deps = { db: tdb.db, producer };
+    const first = await reconcileDeliveriesOnce(deps, { graceMs: 30_000, batch: 100 });
+    const second = await reconcileDeliveriesOnce(deps, { graceMs: 30_000, batch: 100 });
+    expect(first).toEqual({ checked: 1, requested: 1 });
+    expect(second.checked).toBe(1);
+    expect(await producer.jobState(QUEUES.delivery, `delivery-${lost!.runId}-${lost!.executionId}-finished`)).toBe("waiting");
+    const counts = await producer.counts(QUEUES.delivery);
+    expect(counts.waiting).toBe(1);
+    expect(open).toBeDefined();
+  });
 });
+

@@ -3,6 +3,7 @@ import { dbEnv } from "@job-agent/db";
 import { queueEnv } from "@job-agent/queue";
 import { commonEnv, loadDotEnv, outboundEnv, parseEnv } from "@job-agent/shared";
 import { z } from "zod";
+import { durabilityEnv } from "./durability-env.js";
 
 export const workerEnvSchema = z.object({
   ...commonEnv,
@@ -23,6 +24,7 @@ export const workerEnvSchema = z.object({
   /** Webhook retries: attempts in all and the first delay (each later one doubles, with jitter); about a day by default. */
   WEBHOOK_RETRY_ATTEMPTS: z.coerce.number().int().min(1).max(30).default(12),
   WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(10).default(45_000),
+  ...durabilityEnv,
 });
 export type WorkerEnv = z.infer<typeof workerEnvSchema>;
 

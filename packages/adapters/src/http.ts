@@ -1,4 +1,5 @@
 import { PermanentError, RetryableError } from "@job-agent/shared/errors";
+import type { RequestLimit } from "./rate-limit.js";
 
 export interface HttpOptions {
   timeoutMs: number;
@@ -6,6 +7,8 @@ export interface HttpOptions {
   headers?: Record<string, string>;
   method?: "GET" | "POST";
   body?: string;
+  /** The provider's shared rate limit, asked before the request is sent. */
+  limit?: RequestLimit;
 }
 
 const errorDetail = (text: string): string => {
@@ -27,6 +30,7 @@ const errorDetail = (text: string): string => {
  * message is kept. The caller's label names the service in errors.
  */
 export const requestJson = async (label: string, url: string, opts: HttpOptions): Promise<unknown> => {
+  await opts.limit?.port.acquire(opts.limit.provider, { signal: opts.signal });
   const timeout = AbortSignal.timeout(opts.timeoutMs);
   const signal = opts.signal ? AbortSignal.any([opts.signal, timeout]) : timeout;
   let res: Response;

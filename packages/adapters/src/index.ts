@@ -7,3 +7,4 @@ export { createAshbySource, createGreenhouseSource, createLeverSource, type Boar
 export { createAdzunaSource, createArbeitnowSource, createRemotiveSource, createSerpApiSource, createTheMuseSource } from "./sources/search-apis.js";
 export { decodeEntities, htmlToText, parseSalaryText } from "./sources/text.js";
 export { createConfiguredAdapters } from "./configure.js";
+export { limitFor, type RateLimitPort, type RequestLimit } from "./rate-limit.js";

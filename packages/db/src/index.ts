@@ -55,6 +55,7 @@ export {
   endpointDisabledAt,
   getRunForDelivery,
   listDeliveries,
+  listUndeliveredFinishedRuns,
   recordDelivery,
   type DeliveryView,
   type NewDelivery,

@@ -55,7 +55,7 @@ describe("document port", () => {
       priority: 1,
     });
     const docs = await createDocumentPort(t.db, { allowPrivateHosts: ["127.0.0.1"] }).loadCvs({ userId, profileId });
-    expect(docs.map((d) => d.text ?? new TextDecoder().decode(d.bytes!).slice(0, 8))).toEqual(["first", "Jane Roe"]);
+    expect(docs.map((d) => d.text ?? new TextDecoder().decode(d.bytes ?? new Uint8Array()).slice(0, 8))).toEqual(["first", "Jane Roe"]);
     await expect(createDocumentPort(t.db).loadCvs({ userId, profileId })).rejects.toBeInstanceOf(PermanentError);
   });
   it("makes a missing file permanent and a failing server retryable", async () => {

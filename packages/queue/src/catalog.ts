@@ -9,11 +9,16 @@ export const ExecutionJob = z.object({ runId: z.uuid(), executionId: z.uuid() })
 export type ExecutionJob = z.infer<typeof ExecutionJob>;
 
 /**
- * A webhook delivery. Without `attempt` it asks for the run's webhook once the
- * run has finished; with it, it is that numbered attempt (the worker schedules
+ * A webhook delivery. Without `attempt` it asks for the webhook of the run's
+ * execution once that has finished; with it, it is that numbered attempt (the worker schedules
  * each retry as a delayed job of its own, with exponential backoff and jitter).
  */
-export const DeliveryJob = z.object({ runId: z.uuid(), attempt: z.int().min(1).max(100).optional() });
+export const DeliveryJob = z.object({
+  runId: z.uuid(),
+  /** The execution whose outcome is delivered (a retried run has several); absent in jobs queued before it existed. */
+  executionId: z.uuid().optional(),
+  attempt: z.int().min(1).max(100).optional(),
+});
 export type DeliveryJob = z.infer<typeof DeliveryJob>;
 
 export interface QueueSpec<S extends z.ZodType = z.ZodType> {

@@ -12,7 +12,26 @@ export {
 } from "./catalog.js";
 export { queueEnv, type QueueConfig } from "./env.js";
 export { createProducer, type EnqueueOptions, type JobState, type Producer, type ProducerOptions } from "./producer.js";
-export { createWorkers, type Handler, type Handlers, type JobContext, type WorkerOptions, type Workers } from "./workers.js";
+export {
+  createWorkers,
+  type FairnessOptions,
+  type Handler,
+  type Handlers,
+  type JobContext,
+  type WorkerHealth,
+  type WorkerOptions,
+  type Workers,
+} from "./workers.js";
+export { createSlots, type Slots, type SlotsOptions } from "./slots.js";
+export {
+  RateLimitedError,
+  createProviderLimiter,
+  parseProviderRateLimits,
+  providerSaturation,
+  type ProviderLimiter,
+  type ProviderLimiterOptions,
+  type ProviderRule,
+} from "./provider-limits.js";
 export {
   dispatchRuns,
   queueForKind,

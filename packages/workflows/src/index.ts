@@ -1,11 +1,22 @@
 export * from "./schemas.js";
 export type * from "./ports.js";
 export {
+  DEFAULT_CANCEL_POLL_MS,
+  DEFAULT_NODE_TIMEOUT_MS,
+  DEFAULT_RUN_TIMEOUT_MS,
+  NodeTimeoutError,
+  RunCancelledError,
+  RunTimeoutError,
+  StaleAttemptError,
   defineNode,
   defineWorkflow,
   executeWorkflow,
+  isDeferral,
+  isStaleAttempt,
   nodeNames,
   type CheckpointStore,
+  type ExecutionClaim,
+  type ExecutionLimits,
   type ExecuteOptions,
   type ExecuteOutcome,
   type ExecutionSnapshot,

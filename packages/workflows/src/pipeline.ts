@@ -1,4 +1,4 @@
-import { PermanentError, toErrorInfo, type ErrorInfo } from "@job-agent/shared/errors";
+import { PermanentError, RetryableError, toErrorInfo, type ErrorInfo } from "@job-agent/shared/errors";
 import type { z } from "zod";
 import type { CallOptions, Ports, TokenUsage } from "./ports.js";
 
@@ -51,18 +51,88 @@ export interface ExecutionSnapshot {
   kind: WorkflowKind;
   status: "pending" | "running" | "completed" | "failed" | "cancelled";
   runInput: unknown;
-  /** Outputs of nodes that already finished, by node name. */
+  /**
+   * Outputs of nodes that already finished, by node name: this execution's,
+   * and for a retried run those of its earlier executions (the latest per node).
+   */
   checkpoints: Record<string, Record<string, unknown>>;
 }
+
+/** What `markRunning` hands back: the attempt that now owns the execution, and when it first started. */
+export interface ExecutionClaim {
+  /** Monotonic per execution (1, 2, …): every later write is fenced with it. */
+  attempt: number;
+  /** The execution's first start; the run's overall time limit counts from here. */
+  startedAt: Date;
+}
+
+/**
+ * Thrown by the store when a write comes from an attempt that no longer owns
+ * the execution (another worker took the job over and claimed a newer
+ * attempt, or the execution has finished). The write changed nothing.
+ */
+export class StaleAttemptError extends Error {
+  readonly retryable = false;
+  readonly code = "stale_attempt";
+  constructor(executionId: string, attempt: number) {
+    super(`attempt ${attempt} no longer owns execution ${executionId}`);
+    this.name = "StaleAttemptError";
+  }
+}
+
+export const isStaleAttempt = (err: unknown): boolean =>
+  err instanceof StaleAttemptError || (err instanceof Error && err.name === "StaleAttemptError");
+
+/** A node past its time limit: a retryable failure of this attempt. */
+export class NodeTimeoutError extends RetryableError {
+  readonly code = "node_timeout";
+  constructor(node: string, limitMs: number) {
+    super(`${node} exceeded its time limit of ${limitMs} ms`);
+    this.name = "NodeTimeoutError";
+  }
+}
+
+/** A run past its overall time limit: fails for good. */
+export class RunTimeoutError extends PermanentError {
+  constructor(limitMs: number) {
+    super(`the run exceeded its time limit of ${Math.round(limitMs / 1000)} s`, "run_timeout");
+    this.name = "RunTimeoutError";
+  }
+}
+
+/** Why a node's signal was aborted when the run was cancelled. */
+export class RunCancelledError extends Error {
+  constructor() {
+    super("the run was cancelled");
+    this.name = "RunCancelledError";
+  }
+}
+
+/**
+ * An error that asks for the work to be tried again later without counting as
+ * a failed attempt (a provider's rate limit): it carries `retryAfterMs`. The
+ * queue layer reschedules the job; the engine never makes it final.
+ */
+export const isDeferral = (err: unknown): err is Error & { retryAfterMs: number } =>
+  err instanceof Error && typeof (err as { retryAfterMs?: unknown }).retryAfterMs === "number";
 
 /**
  * Where the engine records progress. Implemented by packages/db; every call
  * is one transaction, so a checkpoint and the progress it implies are never
- * seen apart.
+ * seen apart. Every write after `markRunning` carries the attempt it returned
+ * and changes nothing (throwing StaleAttemptError) once a newer attempt owns
+ * the execution.
  */
 export interface CheckpointStore {
   load(executionId: string): Promise<ExecutionSnapshot | null>;
-  markRunning(executionId: string, attempt: number): Promise<void>;
+  /**
+   * Claims the execution for a new attempt (its attempt counter + 1) and marks
+   * it running; null when it has finished meanwhile. `queueAttempt` is the
+   * queue's own attempt number, for the record only.
+   */
+  markRunning(executionId: string, queueAttempt?: number): Promise<ExecutionClaim | null>;
+  /** True once the run's cancellation has been requested. */
+  cancelRequested(executionId: string): Promise<boolean>;
   nodeStarted(input: { executionId: string; node: string; position: number; attempt: number }): Promise<void>;
   nodeCompleted(input: {
     executionId: string;
@@ -83,22 +153,50 @@ export interface CheckpointStore {
     /** Model tokens the failed attempt used (they were spent all the same). */
     tokensUsed?: number;
   }): Promise<void>;
-  completed(input: { executionId: string; result: Record<string, unknown> }): Promise<void>;
+  /** The execution and its run become `cancelled` (the running node, if any, too). */
+  cancelled(input: { executionId: string; attempt: number; node?: string }): Promise<void>;
+  /** The execution and its run fail for good outside any node (e.g. past the run's time limit). */
+  failed(input: { executionId: string; attempt: number; error: ErrorInfo }): Promise<void>;
+  /** `attempt` omitted: any attempt that finds the execution running (callers outside the engine). */
+  completed(input: { executionId: string; attempt?: number; result: Record<string, unknown> }): Promise<void>;
 }
+
+/** Time limits and how often a running node looks for a cancellation. */
+export interface ExecutionLimits {
+  /** A node's time limit by node name (ms). Default: 120 s for every node. */
+  nodeTimeoutMs?: (node: string) => number;
+  /** The run's overall limit, from the execution's first start (ms). Default 30 min. */
+  runTimeoutMs?: number;
+  /** How often a running node checks whether the run was cancelled (ms). Default 1 s. */
+  cancelPollMs?: number;
+}
+
+export const DEFAULT_NODE_TIMEOUT_MS = 120_000;
+export const DEFAULT_RUN_TIMEOUT_MS = 30 * 60_000;
+export const DEFAULT_CANCEL_POLL_MS = 1_000;
 
 export interface ExecuteOptions {
   executionId: string;
   store: CheckpointStore;
   ports: Ports;
-  /** 1-based number of this attempt at the execution. */
+  /** 1-based number of the queue's attempt at the job (the fencing attempt comes from the store). */
   attempt: number;
   /** True when a retryable failure now must fail the execution for good. */
   isFinalAttempt: boolean;
   signal?: AbortSignal;
+  /**
+   * Aborted when the worker is stopping: the engine lets the running node
+   * finish, then stops at the next node boundary (outcome `yielded`), so the
+   * job can be handed to another worker and resume from its checkpoints.
+   */
+  yieldSignal?: AbortSignal;
+  limits?: ExecutionLimits;
 }
 
 export type ExecuteOutcome =
-  | { status: "completed"; result: Record<string, unknown>; executedNodes: string[] }
+  | { status: "completed"; result: Record<string, unknown>; executedNodes: string[]; attempt: number }
+  | { status: "cancelled"; executedNodes: string[]; attempt: number; node: string | null }
+  | { status: "yielded"; executedNodes: string[]; attempt: number; nextNode: string }
   | { status: "skipped"; reason: string };
 
 const TERMINAL = new Set(["completed", "failed", "cancelled"]);
@@ -107,21 +205,36 @@ const TERMINAL = new Set(["completed", "failed", "cancelled"]);
  * Runs a workflow's nodes in order. Nodes whose checkpoint exists are not run
  * again: their stored output is merged into the state instead, so a retried or
  * recovered execution resumes at the first unfinished node.
+ *
+ * Before each node the run's cancellation is checked, and while a node runs
+ * it is polled: a cancelled run aborts the node's signal and ends `cancelled`.
+ * Each node has a time limit (its signal is aborted and the attempt fails,
+ * retryably) and the run has an overall one (it fails for good). A node that
+ * ignores its signal is abandoned all the same: its late result is dropped.
  */
 export const executeWorkflow = async (
   workflows: Record<WorkflowKind, WorkflowDef>,
   opts: ExecuteOptions,
 ): Promise<ExecuteOutcome> => {
   const { store, executionId, ports } = opts;
+  const nodeTimeoutMs = opts.limits?.nodeTimeoutMs ?? (() => DEFAULT_NODE_TIMEOUT_MS);
+  const runTimeoutMs = opts.limits?.runTimeoutMs ?? DEFAULT_RUN_TIMEOUT_MS;
+  const cancelPollMs = opts.limits?.cancelPollMs ?? DEFAULT_CANCEL_POLL_MS;
+  // Claim first, then read the checkpoints: once the claim has committed no older attempt can write,
+  // so the snapshot holds every node that will ever be completed outside this attempt.
+  const claim = await store.markRunning(executionId, opts.attempt);
+  if (!claim) return { status: "skipped", reason: "execution not found or already finished" };
   const snap = await store.load(executionId);
   if (!snap) return { status: "skipped", reason: "execution not found" };
   if (TERMINAL.has(snap.status)) return { status: "skipped", reason: `execution is ${snap.status}` };
   const def = workflows[snap.kind];
-  await store.markRunning(executionId, opts.attempt);
+  const { attempt } = claim;
+  const deadline = claim.startedAt.getTime() + runTimeoutMs;
+  const now = () => ports.clock.now().getTime();
 
   let state = def.initialState({ runId: snap.runId, userId: snap.userId, runInput: snap.runInput });
   const executed: string[] = [];
-  const signal = opts.signal ?? new AbortController().signal;
+  const outer = opts.signal ?? new AbortController().signal;
   const total = def.nodes.length;
 
   for (const [position, node] of def.nodes.entries()) {
@@ -130,9 +243,26 @@ export const executeWorkflow = async (
       state = { ...state, ...saved };
       continue;
     }
-    await store.nodeStarted({ executionId, node: node.name, position, attempt: opts.attempt });
-    const ids = { runId: snap.runId, executionId, node: node.name, attempt: opts.attempt };
-    const startedAt = ports.clock.now().getTime();
+    const ids = { runId: snap.runId, executionId, node: node.name, attempt };
+    if (opts.yieldSignal?.aborted) {
+      ports.log.info("execution yielded at a node boundary", ids);
+      return { status: "yielded", executedNodes: executed, attempt, nextNode: node.name };
+    }
+    if (await store.cancelRequested(executionId)) {
+      await store.cancelled({ executionId, attempt });
+      ports.log.info("run cancelled", ids);
+      return { status: "cancelled", executedNodes: executed, attempt, node: null };
+    }
+    const remaining = deadline - now();
+    if (remaining <= 0) {
+      const err = new RunTimeoutError(runTimeoutMs);
+      await store.failed({ executionId, attempt, error: { ...toErrorInfo(err) } });
+      throw err;
+    }
+    const nodeLimit = Math.max(1, nodeTimeoutMs(node.name));
+    const limitMs = Math.min(nodeLimit, remaining);
+    await store.nodeStarted({ executionId, node: node.name, position, attempt });
+    const startedAt = now();
     ports.log.info("node started", ids);
     let output: Record<string, unknown>;
     let tokensUsed = 0;
@@ -140,43 +270,112 @@ export const executeWorkflow = async (
       const n = Math.max(0, Math.round(u.promptTokens)) + Math.max(0, Math.round(u.completionTokens));
       if (Number.isFinite(n)) tokensUsed += n;
     };
+    const guard = guardNode({
+      outer,
+      limitMs,
+      onTimeout: () => (limitMs < nodeLimit ? new RunTimeoutError(runTimeoutMs) : new NodeTimeoutError(node.name, nodeLimit)),
+      cancelPollMs,
+      cancelRequested: () => store.cancelRequested(executionId),
+    });
     try {
       const input = parseOrThrow(node.input, state, `${node.name} input`);
-      const raw = await node.run(input, {
-        ports,
-        runId: snap.runId,
-        userId: snap.userId,
-        executionId,
-        attempt: opts.attempt,
-        signal,
-        call: { signal, onUsage },
-      });
+      const raw = await guard.run(() =>
+        node.run(input, {
+          ports,
+          runId: snap.runId,
+          userId: snap.userId,
+          executionId,
+          attempt,
+          signal: guard.signal,
+          call: { signal: guard.signal, onUsage },
+        }),
+      );
       output = parseOrThrow(node.output, raw, `${node.name} output`);
     } catch (err) {
+      if (err instanceof RunCancelledError) {
+        await store.cancelled({ executionId, attempt, node: node.name });
+        ports.log.info("run cancelled", { ...ids, ms: now() - startedAt });
+        return { status: "cancelled", executedNodes: executed, attempt, node: node.name };
+      }
+      if (isStaleAttempt(err)) throw err;
       const error = toErrorInfo(err);
-      const final = error.permanent || opts.isFinalAttempt;
-      ports.log.warn("node failed", { ...ids, ms: ports.clock.now().getTime() - startedAt, final, error: error.message });
-      await store.nodeFailed({ executionId, node: node.name, attempt: opts.attempt, error, final, ...(tokensUsed > 0 ? { tokensUsed } : {}) });
+      const deferred = isDeferral(err);
+      const final = !deferred && (error.permanent || opts.isFinalAttempt);
+      ports.log.warn("node failed", { ...ids, ms: now() - startedAt, final, deferred, error: error.message });
+      await store.nodeFailed({ executionId, node: node.name, attempt, error, final, ...(tokensUsed > 0 ? { tokensUsed } : {}) });
       throw err;
+    } finally {
+      guard.dispose();
     }
     const progress = Math.round(((position + 1) / total) * 100);
     await store.nodeCompleted({
       executionId,
       node: node.name,
       position,
-      attempt: opts.attempt,
+      attempt,
       output,
       progress,
       ...(tokensUsed > 0 ? { tokensUsed } : {}),
     });
-    ports.log.info("node finished", { ...ids, ms: ports.clock.now().getTime() - startedAt });
+    ports.log.info("node finished", { ...ids, ms: now() - startedAt });
     executed.push(node.name);
     state = { ...state, ...output };
   }
 
   const result = def.result(state);
-  await store.completed({ executionId, result });
-  return { status: "completed", result, executedNodes: executed };
+  await store.completed({ executionId, attempt, result });
+  return { status: "completed", result, executedNodes: executed, attempt };
+};
+
+/**
+ * A node's own abort signal: aborted by its time limit, by a cancellation
+ * (polled), or by the caller's signal. `run` settles as soon as the signal is
+ * aborted, with its reason, whether or not the node's work listens to it.
+ * Timers only: the node's work is never blocked on.
+ */
+const guardNode = (o: {
+  outer: AbortSignal;
+  limitMs: number;
+  onTimeout: () => Error;
+  cancelPollMs: number;
+  cancelRequested: () => Promise<boolean>;
+}) => {
+  const ctrl = new AbortController();
+  const abort = (reason: unknown): void => {
+    if (!ctrl.signal.aborted) ctrl.abort(reason);
+  };
+  const onOuter = (): void => abort(o.outer.reason);
+  if (o.outer.aborted) onOuter();
+  else o.outer.addEventListener("abort", onOuter, { once: true });
+  const timer = setTimeout(() => abort(o.onTimeout()), o.limitMs);
+  let polling = false;
+  const poll = setInterval(() => {
+    if (polling || ctrl.signal.aborted) return;
+    polling = true;
+    o.cancelRequested()
+      .then((yes) => {
+        if (yes) abort(new RunCancelledError());
+      })
+      .catch(() => undefined)
+      .finally(() => {
+        polling = false;
+      });
+  }, o.cancelPollMs);
+  const aborted = new Promise<never>((_, reject) => {
+    const fire = (): void => reject(ctrl.signal.reason instanceof Error ? ctrl.signal.reason : new Error(String(ctrl.signal.reason)));
+    if (ctrl.signal.aborted) fire();
+    else ctrl.signal.addEventListener("abort", fire, { once: true });
+  });
+  aborted.catch(() => undefined);
+  return {
+    signal: ctrl.signal,
+    run: <T>(work: () => Promise<T>): Promise<T> => Promise.race([Promise.resolve().then(work), aborted]),
+    dispose: (): void => {
+      clearTimeout(timer);
+      clearInterval(poll);
+      o.outer.removeEventListener("abort", onOuter);
+    },
+  };
 };
 
 const parseOrThrow = <T>(schema: z.ZodType<T>, value: unknown, what: string): T => {

@@ -7,7 +7,7 @@ import type { AppDeps } from "../deps.js";
 import { checkOutboundUrls, currentUser, parse, pathId, route, runLinks } from "../http.js";
 import { HttpProblem, notFound } from "../problem.js";
 import { CreateProfileBody, CreateProfileForm } from "../schemas.js";
-import { readMultipart, type UploadedFile } from "../uploads.js";
+import { multipartOf, uploadLimits, type UploadedFile } from "../uploads.js";
 
 const sha256 = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
 const utf8 = new TextDecoder("utf-8");
@@ -50,7 +50,7 @@ export const profilesRouter = ({ db, producer, log, env, resolve }: AppDeps): Ro
 
   const readInput = async (req: Request) => {
     if (req.is("multipart/form-data")) {
-      const form = await readMultipart(req, { maxFiles: env.UPLOAD_MAX_FILES, maxFileBytes: env.UPLOAD_MAX_FILE_BYTES, maxFieldBytes: 1_000_000 });
+      const form = await multipartOf(req, uploadLimits(env));
       const body = parse(CreateProfileForm, formBody(form.fields), "body");
       if (form.files.length === 0 && body.cvText === undefined && body.cvUrls === undefined) {
         throw new HttpProblem(400, "Bad Request", "the request is invalid", [{ field: "files", message: "send files, cvText or cvUrls" }]);

@@ -16,6 +16,7 @@ import {
 } from "@job-agent/workflows";
 import { z } from "zod";
 import { requestJson } from "../http.js";
+import { limitFor, type RateLimitPort } from "../rate-limit.js";
 
 export interface OpenAiLlmOptions {
   /** e.g. https://api.openai.com/v1, http://127.0.0.1:11434/v1 (Ollama), https://openrouter.ai/api/v1 */
@@ -26,6 +27,8 @@ export interface OpenAiLlmOptions {
   /** How many of the best offline-scored postings the model re-ranks. */
   rerankTop?: number;
   now?: () => Date;
+  /** The shared rate limit of the "llm" provider, asked before each request. */
+  rateLimit?: RateLimitPort;
 }
 
 const SYSTEM = [
@@ -64,6 +67,7 @@ export const createOpenAiLlm = (opts: OpenAiLlmOptions): LlmPort => {
       method: "POST",
       timeoutMs: opts.timeoutMs,
       signal: call?.signal,
+      limit: limitFor(opts.rateLimit, "llm"),
       headers: { "content-type": "application/json", authorization: `Bearer ${opts.apiKey}` },
       body: JSON.stringify({ model: opts.model, messages, temperature: 0, response_format: { type: "json_object" } }),
     });

@@ -2,12 +2,15 @@ import { PermanentError } from "@job-agent/shared/errors";
 import type { CallOptions, JobPosting, JobSearchQuery, JobSource, Salary } from "@job-agent/workflows";
 import { z } from "zod";
 import { requestJson } from "../http.js";
+import { limitFor, type RateLimitPort } from "../rate-limit.js";
 import { cleanTitle, filterPostings, htmlToText, isoOrNull, parseSalaryText, titleCaseToken } from "./text.js";
 
 export interface SourceOptions {
   /** Overrides the service's base URL (tests replay recorded answers from a local server). */
   baseUrl?: string;
   timeoutMs: number;
+  /** The shared per-provider rate limit, asked before each request. */
+  rateLimit?: RateLimitPort;
 }
 
 export interface BoardSourceOptions extends SourceOptions {
@@ -32,6 +35,9 @@ const searchBoards = async (
   if (boards.some((b) => !/^[\w.-]{1,100}$/.test(b))) throw new PermanentError(`${name}: a board token may hold letters, digits, '-', '_' and '.' only`, "bad_board");
   call?.signal?.throwIfAborted();
   const settled = await Promise.allSettled(boards.map(readBoard));
+  // a board over the provider's rate limit reschedules the search rather than leave the board out
+  const limited = settled.find((r): r is PromiseRejectedResult => r.status === "rejected" && typeof (r.reason as { retryAfterMs?: unknown }).retryAfterMs === "number");
+  if (limited) throw limited.reason;
   const ok = settled.filter((r): r is PromiseFulfilledResult<JobPosting[]> => r.status === "fulfilled");
   if (ok.length === 0) throw (settled[0] as PromiseRejectedResult).reason;
   return filterPostings(
@@ -65,7 +71,7 @@ export const createGreenhouseSource = (opts: BoardSourceOptions): JobSource => (
   search: (q, call) =>
     searchBoards("greenhouse", opts, q, call, async (board) => {
       const base = opts.baseUrl ?? "https://boards-api.greenhouse.io";
-      const raw = await requestJson(`greenhouse board ${board}`, `${base}/v1/boards/${encodeURIComponent(board)}/jobs?content=true`, { timeoutMs: opts.timeoutMs, signal: call?.signal });
+      const raw = await requestJson(`greenhouse board ${board}`, `${base}/v1/boards/${encodeURIComponent(board)}/jobs?content=true`, { timeoutMs: opts.timeoutMs, signal: call?.signal, limit: limitFor(opts.rateLimit, "greenhouse") });
       const data = GreenhouseBoard.parse(raw);
       return data.jobs.map((j) => {
         const location = j.location?.name && j.location.name !== "N/A" ? j.location.name : null;
@@ -123,6 +129,7 @@ export const createLeverSource = (opts: BoardSourceOptions & { pageSize?: number
         const raw = await requestJson(`lever site ${site}`, `${base}/v0/postings/${encodeURIComponent(site)}?mode=json&skip=${page * pageSize}&limit=${pageSize}`, {
           timeoutMs: opts.timeoutMs,
           signal: call?.signal,
+          limit: limitFor(opts.rateLimit, "lever"),
         });
         if (!Array.isArray(raw)) {
           const err = z.object({ ok: z.literal(false), error: z.string() }).safeParse(raw);
@@ -191,6 +198,7 @@ export const createAshbySource = (opts: BoardSourceOptions): JobSource => ({
       const raw = await requestJson(`ashby board ${board}`, `${base}/posting-api/job-board/${encodeURIComponent(board)}?includeCompensation=true`, {
         timeoutMs: opts.timeoutMs,
         signal: call?.signal,
+        limit: limitFor(opts.rateLimit, "ashby"),
       });
       return AshbyBoard.parse(raw)
         .jobs.filter((j) => j.isListed !== false)

@@ -2,6 +2,7 @@ import { PermanentError } from "@job-agent/shared/errors";
 import type { JobPosting, JobSource } from "@job-agent/workflows";
 import { z } from "zod";
 import { requestJson } from "../http.js";
+import { limitFor } from "../rate-limit.js";
 import type { SourceOptions } from "./boards.js";
 import { cleanTitle, filterPostings, htmlToText, isoOrNull, parseSalaryText } from "./text.js";
 
@@ -33,7 +34,7 @@ export const createRemotiveSource = (opts: SourceOptions): JobSource => ({
   timeoutMs: opts.timeoutMs,
   search: async (query, call) => {
     const base = opts.baseUrl ?? "https://remotive.com";
-    const raw = await requestJson("remotive", `${base}/api/remote-jobs?${q({ search: query.query, limit: Math.min(100, query.limit * 2) })}`, { timeoutMs: opts.timeoutMs, signal: call?.signal });
+    const raw = await requestJson("remotive", `${base}/api/remote-jobs?${q({ search: query.query, limit: Math.min(100, query.limit * 2) })}`, { timeoutMs: opts.timeoutMs, signal: call?.signal, limit: limitFor(opts.rateLimit, "remotive") });
     const postings: JobPosting[] = RemotiveAnswer.parse(raw).jobs.map((j) => ({
       source: "remotive",
       sourceId: String(j.id),
@@ -76,7 +77,7 @@ export const createArbeitnowSource = (opts: SourceOptions & { maxPages?: number 
     const base = opts.baseUrl ?? "https://www.arbeitnow.com";
     const found: JobPosting[] = [];
     for (let page = 1; page <= (opts.maxPages ?? 3); page++) {
-      const raw = await requestJson("arbeitnow", `${base}/api/job-board-api?page=${page}`, { timeoutMs: opts.timeoutMs, signal: call?.signal });
+      const raw = await requestJson("arbeitnow", `${base}/api/job-board-api?page=${page}`, { timeoutMs: opts.timeoutMs, signal: call?.signal, limit: limitFor(opts.rateLimit, "arbeitnow") });
       const data = ArbeitnowPage.parse(raw);
       const postings = data.data.map((j) => ({
         source: "arbeitnow",
@@ -123,7 +124,7 @@ export const createTheMuseSource = (opts: SourceOptions & { apiKey?: string; max
     const base = opts.baseUrl ?? "https://www.themuse.com";
     const found: JobPosting[] = [];
     for (let page = 0; page < (opts.maxPages ?? 3); page++) {
-      const raw = await requestJson("themuse", `${base}/api/public/jobs?${q({ page, api_key: opts.apiKey })}`, { timeoutMs: opts.timeoutMs, signal: call?.signal });
+      const raw = await requestJson("themuse", `${base}/api/public/jobs?${q({ page, api_key: opts.apiKey })}`, { timeoutMs: opts.timeoutMs, signal: call?.signal, limit: limitFor(opts.rateLimit, "themuse") });
       const data = MusePage.parse(raw);
       const postings = data.results.map((j) => {
         const locations = (j.locations ?? []).map((l) => l.name);
@@ -196,7 +197,7 @@ export const createSerpApiSource = (opts: SourceOptions & { apiKey: string; now?
         next_page_token: token,
         api_key: opts.apiKey,
       })}`;
-      const data = SerpAnswer.parse(await requestJson("serpapi", url, { timeoutMs: opts.timeoutMs, signal: call?.signal }));
+      const data = SerpAnswer.parse(await requestJson("serpapi", url, { timeoutMs: opts.timeoutMs, signal: call?.signal, limit: limitFor(opts.rateLimit, "serpapi") }));
       if (data.error && !data.jobs_results) {
         if (/hasn't returned any results/i.test(data.error)) break;
         throw new PermanentError(`serpapi: ${data.error}`, "source_bad_answer");
@@ -259,7 +260,7 @@ export const createAdzunaSource = (opts: SourceOptions & { appId: string; appKey
       where: remote ? undefined : query.location || undefined,
       results_per_page: Math.min(50, query.limit),
     })}`;
-    const data = AdzunaAnswer.parse(await requestJson("adzuna", url, { timeoutMs: opts.timeoutMs, signal: call?.signal }));
+    const data = AdzunaAnswer.parse(await requestJson("adzuna", url, { timeoutMs: opts.timeoutMs, signal: call?.signal, limit: limitFor(opts.rateLimit, "adzuna") }));
     return data.results.map((j) => {
       const predicted = String(j.salary_is_predicted ?? "0") === "1";
       const location = j.location?.display_name?.trim() || null;

@@ -95,3 +95,25 @@ export const listDeliveries = async (db: Db, userId: string, runId: string): Pro
     createdAt: r.createdAt,
   }));
 };
+
+/**
+ * Finished runs with a webhook URL whose latest execution has no delivery
+ * attempt recorded: its delivery request was lost (Redis down when the run
+ * finished, or its data flushed). The reconciler asks for them again.
+ */
+export const listUndeliveredFinishedRuns = async (
+  db: Db,
+  q: { finishedBefore: Date; finishedAfter: Date; limit: number },
+): Promise<{ runId: string; executionId: string }[]> =>
+  db.prisma.$queryRaw<{ runId: string; executionId: string }[]>`
+    select r.id::text as "runId", e.id::text as "executionId"
+      from runs r
+      join lateral (select id from workflow_executions w where w.run_id = r.id order by w.created_at desc limit 1) e on true
+     where r.status in ('completed', 'failed', 'cancelled')
+       and r.webhook_url is not null
+       and r.completed_at between ${q.finishedAfter} and ${q.finishedBefore}
+       and not exists (
+         select 1 from webhook_deliveries d
+          where d.run_id = r.id and d.webhook_id in ('msg_' || e.id::text, 'msg_' || r.id::text))
+     order by r.completed_at
+     limit ${q.limit}`;

@@ -1,5 +1,4 @@
 import type { Db } from "../client.js";
-import type { Prisma } from "../../generated/prisma/client.js";
 
 /** What a request with an `Idempotency-Key` is asking to do. */
 export interface IdempotencyRequest {
@@ -47,7 +46,7 @@ export const claimIdempotencyKey = async (db: Db, req: IdempotencyRequest, opts:
     const now = opts.now ?? new Date();
     await db.prisma.idempotencyKey.deleteMany({ where: { expiresAt: { lt: now } } });
     const inserted = await db.prisma.idempotencyKey.createManyAndReturn({
-      data: [{ userId: req.userId, key: req.key, method: req.method, path: req.path, requestHash: req.requestHash, expiresAt: new Date(now.getTime() + ttlMs) }],
+      data: [{ userId: req.userId, key: req.key, method: req.method, path: req.path, requestHash: req.requestHash, createdAt: now, expiresAt: new Date(now.getTime() + ttlMs) }],
       skipDuplicates: true,
       select: { id: true },
     });
@@ -77,7 +76,7 @@ export const claimIdempotencyKey = async (db: Db, req: IdempotencyRequest, opts:
 export const completeIdempotencyKey = async (db: Db, id: string, status: number, body: unknown): Promise<void> => {
   await db.prisma.idempotencyKey.updateMany({
     where: { id, state: "in_flight" },
-    data: { state: "completed", responseStatus: status, responseBody: (body ?? {}) as Prisma.InputJsonValue },
+    data: { state: "completed", responseStatus: status, responseBody: body ?? {} },
   });
 };
 

@@ -278,14 +278,24 @@ export type CancelOutcome =
  */
 export const cancelRun = async (db: Db, userId: string, runId: string): Promise<CancelOutcome> =>
   db.prisma.$transaction(async (tx) => {
+    const seen = await tx.run.findFirst({
+      where: { id: runId, userId },
+      select: { executions: { orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: 1, select: { id: true } } },
+    });
+    if (!seen) return { outcome: "not_found" as const };
+    // Rows are locked in the worker's order (execution, then run), so a cancel and a worker's status change never deadlock.
+    const seenExec = seen.executions[0];
+    const execRows = seenExec
+      ? await tx.$queryRaw<{ status: Status }[]>`select status from workflow_executions where id = ${seenExec.id}::uuid for update`
+      : [];
     const run = await lockRun(tx, userId, runId);
     if (!run) return { outcome: "not_found" as const };
     if (FINISHED.includes(run.status)) return { outcome: "finished" as const, status: run.status };
     const now = new Date();
     const exec = run.executions[0];
-    // Conditional: a worker that marked it running a moment ago wins, and stops at the next boundary.
-    const stopped = exec ? await tx.workflowExecution.updateMany({ where: { id: exec.id, status: "pending" }, data: { status: "cancelled", finishedAt: now } }) : { count: 0 };
-    if (stopped.count === 1 && exec) {
+    // Not started yet (a worker that marked it running a moment ago wins, and stops at the next boundary).
+    if (exec && exec.id === seenExec?.id && execRows[0]?.status === "pending") {
+      await tx.workflowExecution.update({ where: { id: exec.id }, data: { status: "cancelled", finishedAt: now } });
       await tx.run.update({ where: { id: run.id }, data: { status: "cancelled", cancelRequestedAt: now, completedAt: now } });
       if (run.kind === "profiling" && run.profileId) {
         await tx.profile.updateMany({ where: { id: run.profileId, status: "pending" }, data: { status: "failed" } });

@@ -1,6 +1,6 @@
 import { PermanentError, RetryableError, isPermanentError } from "@job-agent/shared/errors";
 import { z } from "zod";
-import { defineNode, defineWorkflow } from "../pipeline.js";
+import { defineNode, defineWorkflow, isDeferral } from "../pipeline.js";
 import { dedupePostings, postingIdentities } from "../dedup.js";
 import type { CallOptions, JobSearchQuery, JobSource, MatchRecord } from "../ports.js";
 import {
@@ -78,6 +78,9 @@ export const discovery = defineNode({
       ),
     );
     signal.throwIfAborted();
+    // a source over its rate limit asks for the node to be rescheduled rather than run without it
+    const deferral = settled.find((r): r is PromiseRejectedResult => r.status === "rejected" && isDeferral(r.reason));
+    if (deferral) throw deferral.reason;
     const reports: SourceReport[] = [];
     const bySource: JobPosting[][] = [];
     settled.forEach((r, i) => {

@@ -124,10 +124,13 @@ describe("engine", () => {
     const snap: ExecutionSnapshot = { executionId: "e", runId: "r", userId: "u", kind: "profiling", status: "pending", runInput: { profileId: "p" }, checkpoints: {} };
     const store: CheckpointStore = {
       load: () => Promise.resolve(snap),
-      markRunning: () => Promise.resolve(),
+      markRunning: () => Promise.resolve({ attempt: 1, startedAt: NOW }),
+      cancelRequested: () => Promise.resolve(false),
       nodeStarted: () => Promise.resolve(),
       nodeCompleted: (i) => (calls.push({ node: i.node, ...(i.tokensUsed ? { tokens: i.tokensUsed } : {}) }), Promise.resolve()),
       nodeFailed: () => Promise.resolve(),
+      cancelled: () => Promise.resolve(),
+      failed: () => Promise.resolve(),
       completed: () => Promise.resolve(),
     };
     const offline = createOfflineLlm({ clock: { now: () => NOW } });

@@ -1,0 +1,3 @@
+import config from "@job-agent/eslint-config";
+
+export default config;
