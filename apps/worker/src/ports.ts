@@ -1,7 +1,7 @@
 import { createConfiguredAdapters, type AdaptersEnv, type RateLimitPort } from "@job-agent/adapters";
 import { createCheckpointStore, createDocumentPort, createProfileStore, createResultStore, type Db } from "@job-agent/db";
 import type { Producer } from "@job-agent/queue";
-import { outboundOptions, type Logger } from "@job-agent/shared";
+import { outboundOptions, sleep, type Logger } from "@job-agent/shared";
 import type { AdapterSet, CallOptions, JobSource, LlmPort, Ports } from "@job-agent/workflows";
 
 export interface PortDeps {
@@ -17,27 +17,13 @@ export interface PortDeps {
   rateLimit?: RateLimitPort;
 }
 
-/** Waits `ms` unless the call's signal is aborted first. */
-const pause = (ms: number, signal?: AbortSignal): Promise<void> =>
-  new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason instanceof Error ? signal.reason : new Error("aborted"));
-    const onAbort = () => {
-      clearTimeout(t);
-      reject(signal?.reason instanceof Error ? signal.reason : new Error("aborted"));
-    };
-    const t = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
 
 /** The null adapters made slow: each call takes `ms`, so a node takes a known time (drain and fault tests). */
 const slowed = (ms: number, llm: LlmPort, sources: JobSource[]): { llm: LlmPort; sources: JobSource[] } => {
   const after =
     <A, R>(fn: (input: A, opts?: CallOptions) => Promise<R>) =>
     async (input: A, opts?: CallOptions): Promise<R> => {
-      await pause(ms, opts?.signal);
+      await sleep(ms, opts?.signal);
       return fn(input, opts);
     };
   return {

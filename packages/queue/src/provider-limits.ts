@@ -1,3 +1,4 @@
+import { sleep } from "@job-agent/shared";
 import { RetryableError } from "@job-agent/shared/errors";
 import { Redis } from "ioredis";
 import type { QueueConfig } from "./env.js";
@@ -88,19 +89,6 @@ const SATURATION_TTL_MS = 10 * 60_000;
 
 const keys = (prefix: string, provider: string) => [`${prefix}:provider:${provider}:window`, `${prefix}:provider:${provider}:limited`];
 
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason instanceof Error ? signal.reason : new Error("aborted"));
-    const onAbort = () => {
-      clearTimeout(t);
-      reject(signal?.reason instanceof Error ? signal.reason : new Error("aborted"));
-    };
-    const t = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
 
 /**
  * Limits per external provider (the LLM, each job source) that hold across

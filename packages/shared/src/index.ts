@@ -55,3 +55,4 @@ export {
   type AlertRecord,
   type AlertStore,
 } from "./alerts.js";
+export { sleep } from "./sleep.js";
