@@ -19,3 +19,6 @@ export const readDbEnv = (source: Record<string, string | undefined> = process.e
   }
   return parsed.data;
 };
+
+/** The environment for a child process (the prisma CLI) with this DATABASE_URL. */
+export const childEnv = (databaseUrl: string): NodeJS.ProcessEnv => ({ ...process.env, DATABASE_URL: databaseUrl });

@@ -7,7 +7,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadDotEnv } from "@job-agent/shared";
 import pg from "pg";
-import { readDbEnv } from "../env.js";
+import { childEnv, readDbEnv } from "../env.js";
 
 loadDotEnv();
 const { DATABASE_URL } = readDbEnv();
@@ -36,6 +36,6 @@ const pkg = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const res = spawnSync("pnpm", ["exec", "prisma", "migrate", "deploy"], {
   cwd: pkg,
   stdio: ["ignore", "inherit", "inherit"],
-  env: { ...process.env, DATABASE_URL },
+  env: childEnv(DATABASE_URL),
 });
 process.exit(res.status ?? 1);
