@@ -46,7 +46,7 @@ export const sse = async (env: Env, port: number, api: App, opts: { clients: num
   });
   // Let every client connect (and replay the nothing that happened yet) before the runs start.
   await new Promise((r) => setTimeout(r, 2_000));
-  const workers = [1, 2].map(() => startApp("worker", appEnv(env, { WORKFLOW_ADAPTERS: "null", WORKER_CONCURRENCY: "16" })));
+  const workers = [1, 2].map(() => startApp("worker", appEnv(env, { WORKFLOW_ADAPTERS: "null", WORKER_CONCURRENCY: "16", USER_MAX_CONCURRENT_RUNS: "100000" })));
   try {
     await waitFor(async () => (await env.db.prisma.run.count({ where: { id: { in: ids }, status: "completed" } })) === ids.length, "the runs", 300_000, 250);
     await new Promise((r) => setTimeout(r, 1_000));
