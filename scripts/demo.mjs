@@ -27,6 +27,9 @@ step(`starting ${APPS.join(", ")} (api on ${base})`);
 const children = APPS.map((app) => startApp(app, env));
 const stop = () => stopAll(children);
 process.on("SIGINT", () => void stop().then(() => process.exit(130)));
+// However this process ends (a closed pipe, an uncaught error), the apps it started end with it.
+process.on("exit", () => children.forEach((c) => c.exitCode === null && c.kill("SIGTERM")));
+process.stdout.on("error", () => process.exit(1));
 
 const api = async (method, path, body) => {
   const form = body instanceof FormData;
