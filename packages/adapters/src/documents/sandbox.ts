@@ -96,7 +96,7 @@ const runWorker = (worker: Worker, bytes: Uint8Array, kind: CvDocumentKind, limi
  */
 export const createCvParser = (overrides: Partial<CvParserLimits> = {}): CvParserPort => {
   const limits = { ...DEFAULT_CV_PARSER_LIMITS, ...overrides };
-  // one thread per file; the next one is started (and its libraries loaded) while waiting for work
+  // one thread per file; the next one is started (and its libraries loaded) as soon as one is taken
   let standby: Worker | null = null;
   const take = (): Worker => {
     const w = standby ?? spawn(limits);
@@ -122,12 +122,10 @@ export const createCvParser = (overrides: Partial<CvParserLimits> = {}): CvParse
         throw new PermanentError(`the ${kind.toUpperCase()} file is ${bytes.byteLength} bytes; the limit is ${limits.maxBytes}`, "cv_too_large");
       }
       const worker = take();
-      let r: WorkerResult;
-      try {
-        r = await runWorker(worker, bytes, kind, limits, opts?.signal);
-      } finally {
-        prepare();
-      }
+      // The next file's thread loads its libraries while this one parses, so files arriving
+      // back to back do not wait for a cold start.
+      prepare();
+      const r = await runWorker(worker, bytes, kind, limits, opts?.signal);
       if (!r.ok) throw new PermanentError(r.message, r.code);
       if (r.kind === "pdf") {
         const text = pdfPagesToText(r.pages);
