@@ -26,7 +26,6 @@ export {
   decodeCursor,
   getRunView,
   listMatches,
-  listPendingExecutions,
   listRuns,
   type CreatedRun,
   type NewCvDocument,
@@ -66,4 +65,4 @@ export { createRunEventListener, type RunEventHub, type RunEventListenerOptions,
 export type { Plan, RunKind, Status, ProfileStatus } from "../generated/prisma/enums.js";
 export { getSchedule, listSchedules, startScheduledSearches, upsertSchedule, type ScheduleView } from "./repositories/schedules.js";
 export { createAlertStore, type AlertRecord } from "./repositories/alerts.js";
-export { countRunsSince, getFailureContext, listStaleRunning, nodeStatsSince, type NodeStat } from "./repositories/executions.js";
+export { countRunsSince, getFailureContext, listPendingExecutions, listStaleRunning, nodeStatsSince, type NodeStat } from "./repositories/executions.js";

@@ -1,7 +1,5 @@
 import { execFile, spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { once } from "node:events";
 import { createWriteStream, type WriteStream } from "node:fs";
-import { createServer } from "node:net";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -10,17 +8,7 @@ export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "..", ".."
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-/** A TCP port that was free a moment ago on 127.0.0.1. */
-export const freePort = async (): Promise<number> => {
-  const server = createServer();
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const addr = server.address();
-  const port = typeof addr === "object" && addr ? addr.port : 0;
-  server.close();
-  await once(server, "close");
-  return port;
-};
+export { freePort } from "@job-agent/shared/testing";
 
 /** Polls until `cond` holds; errors thrown by `cond` count as "not yet". */
 export const waitFor = async (cond: () => Promise<boolean> | boolean, what: string, timeoutMs = 60_000, everyMs = 100): Promise<void> => {

@@ -1,6 +1,4 @@
 import { spawn, spawnSync, type ChildProcess, type SpawnOptions, type SpawnSyncOptions } from "node:child_process";
-import { once } from "node:events";
-import { createServer } from "node:net";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -27,17 +25,7 @@ export const runOk = (cmd: string, args: string[], options: SpawnSyncOptions = {
   return res;
 };
 
-/** A TCP port that was free a moment ago on 127.0.0.1. */
-export const freePort = async (): Promise<number> => {
-  const server = createServer();
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const addr = server.address();
-  const port = typeof addr === "object" && addr ? addr.port : 0;
-  server.close();
-  await once(server, "close");
-  return port;
-};
+export { freePort } from "@job-agent/shared/testing";
 
 /** A child process whose output is collected, so tests can wait for a log line. */
 export class Child {

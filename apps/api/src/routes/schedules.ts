@@ -1,6 +1,6 @@
 import { getProfileView, getSchedule, upsertSchedule, type ScheduleView } from "@job-agent/db";
 import { checkSchedule } from "@job-agent/queue";
-import { Router } from "express";
+import { Router, type Request, type Response } from "express";
 import type { AppDeps } from "../deps.js";
 import { currentUser, parse, pathId, route } from "../http.js";
 import { HttpProblem, notFound } from "../problem.js";
@@ -21,13 +21,19 @@ const toJson = (s: ScheduleView) => ({
 export const schedulesRouter = ({ db, schedules, log }: AppDeps): Router => {
   const r = Router();
 
+  /** The caller and the profile named in the path, or a 404. */
+  const ownedProfile = async (req: Request, res: Response) => {
+    const user = currentUser(res);
+    const profileId = pathId(req, "profile");
+    const profile = await getProfileView(db, user.id, profileId);
+    if (!profile) throw notFound("profile");
+    return { user, profileId, profile };
+  };
+
   r.put(
     "/v1/profiles/:id/schedule",
     route(async (req, res) => {
-      const user = currentUser(res);
-      const profileId = pathId(req, "profile");
-      const profile = await getProfileView(db, user.id, profileId);
-      if (!profile) throw notFound("profile");
+      const { user, profileId, profile } = await ownedProfile(req, res);
       const body = parse(ScheduleBody, req.body, "body");
       const spec = { cron: body.cron ?? DEFAULT_CRON, timezone: body.timezone ?? profile.timezone, enabled: body.enabled };
       const bad = checkSchedule(spec.cron, spec.timezone);
@@ -45,10 +51,7 @@ export const schedulesRouter = ({ db, schedules, log }: AppDeps): Router => {
   r.get(
     "/v1/profiles/:id/schedule",
     route(async (req, res) => {
-      const user = currentUser(res);
-      const profileId = pathId(req, "profile");
-      const profile = await getProfileView(db, user.id, profileId);
-      if (!profile) throw notFound("profile");
+      const { user, profileId, profile } = await ownedProfile(req, res);
       // A profile without a schedule has the default one, switched off.
       const s = (await getSchedule(db, user.id, profileId)) ?? {
         profileId,

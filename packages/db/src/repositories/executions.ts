@@ -1,19 +1,30 @@
 import type { Db } from "../client.js";
 import type { PendingExecution } from "./runs.js";
 
-/**
- * Executions marked running that have not moved for a while: candidates for
- * the reconciler, which hands back those whose job is gone.
- */
-export const listStaleRunning = async (db: Db, q: { updatedBefore: Date; limit: number }): Promise<PendingExecution[]> => {
+/** Executions in `status` whose `field` is at or before `before`, oldest first, as the reconciler needs them. */
+const listExecutions = async (
+  db: Db,
+  q: { status: "pending" | "running"; field: "createdAt" | "updatedAt"; before: Date; limit: number },
+): Promise<PendingExecution[]> => {
   const rows = await db.prisma.workflowExecution.findMany({
-    where: { status: "running", updatedAt: { lte: q.updatedBefore } },
-    orderBy: { updatedAt: "asc" },
+    where: { status: q.status, [q.field]: { lte: q.before } },
+    orderBy: { [q.field]: "asc" },
     take: q.limit,
     select: { id: true, runId: true, run: { select: { kind: true, priority: true } } },
   });
   return rows.map((r) => ({ executionId: r.id, runId: r.runId, kind: r.run.kind, priority: r.run.priority }));
 };
+
+/** Executions still waiting to start, oldest first (for the reconciler). */
+export const listPendingExecutions = (db: Db, q: { createdBefore: Date; limit: number }): Promise<PendingExecution[]> =>
+  listExecutions(db, { status: "pending", field: "createdAt", before: q.createdBefore, limit: q.limit });
+
+/**
+ * Executions marked running that have not moved for a while: candidates for
+ * the reconciler, which hands back those whose job is gone.
+ */
+export const listStaleRunning = (db: Db, q: { updatedBefore: Date; limit: number }): Promise<PendingExecution[]> =>
+  listExecutions(db, { status: "running", field: "updatedAt", before: q.updatedBefore, limit: q.limit });
 
 /** Run counts by status and kind since a moment, for /admin/stats. */
 export const countRunsSince = async (db: Db, since: Date): Promise<{ kind: string; status: string; count: number }[]> => {

@@ -454,17 +454,3 @@ export interface PendingExecution {
   kind: RunKind;
   priority: number;
 }
-
-/** Executions still waiting to start, oldest first (for the reconciler). */
-export const listPendingExecutions = async (
-  db: Db,
-  q: { createdBefore: Date; limit: number },
-): Promise<PendingExecution[]> => {
-  const rows = await db.prisma.workflowExecution.findMany({
-    where: { status: "pending", createdAt: { lte: q.createdBefore } },
-    orderBy: { createdAt: "asc" },
-    take: q.limit,
-    select: { id: true, runId: true, run: { select: { kind: true, priority: true } } },
-  });
-  return rows.map((r) => ({ executionId: r.id, runId: r.runId, kind: r.run.kind, priority: r.run.priority }));
-};

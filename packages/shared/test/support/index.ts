@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import { createServer as createTcpServer, type AddressInfo } from "node:net";
 import { deflateRawSync, gunzipSync } from "node:zlib";
 
 const readBody = (req: IncomingMessage): Promise<Buffer> =>
@@ -112,3 +112,14 @@ export const zip = (entries: { name: string; data: Buffer }[]): Buffer => {
   end.writeUInt32LE(offset, 16);
   return Buffer.concat([...locals, cd, end]);
 };
+
+/** A TCP port that was free a moment ago on 127.0.0.1. */
+export const freePort = (): Promise<number> =>
+  new Promise((resolve, reject) => {
+    const srv = createTcpServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address() as AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
