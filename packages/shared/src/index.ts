@@ -56,3 +56,4 @@ export {
   type AlertStore,
 } from "./alerts.js";
 export { sleep } from "./sleep.js";
+export { createBatcher, type Batcher, type BatcherOptions } from "./batch.js";

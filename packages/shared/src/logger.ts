@@ -19,12 +19,18 @@ const redact = winston.format((info) => {
   return info;
 });
 
+const LEVELS: Record<string, number> = winston.config.npm.levels;
+
 /** The one logger factory: every line carries `app`, level and time. */
-export const createLogger = ({ app, level = "info", format = "json" }: LoggerOptions): Logger =>
-  winston.createLogger({
+export const createLogger = ({ app, level = "info", format = "json" }: LoggerOptions): Logger => {
+  // Winston filters by level only in its transports, after every format has run (timestamp,
+  // JSON); lines below the level are dropped here instead, before any of that work.
+  const enabled = winston.format((info) => ((LEVELS[info.level] ?? 0) <= (LEVELS[logger.level] ?? LEVELS.info!) ? info : false));
+  const logger: Logger = winston.createLogger({
     level,
     defaultMeta: { app },
     format: winston.format.combine(
+      enabled(),
       redact(),
       winston.format.timestamp(),
       winston.format.errors({ stack: false }),
@@ -37,3 +43,5 @@ export const createLogger = ({ app, level = "info", format = "json" }: LoggerOpt
     ),
     transports: [new winston.transports.Console({ stderrLevels: ["error", "warn", "info", "debug"] })],
   });
+  return logger;
+};
