@@ -100,12 +100,15 @@ export const createProviderLimiter = ({ config, rules, maxWaitMs = 2_000, timeou
   const hasRules = Object.keys(rules).length > 0;
   const redis = hasRules ? new Redis(config.url, { maxRetriesPerRequest: 1, connectTimeout: 2_000 }) : null;
   redis?.on("error", (err: Error) => onError?.(err));
+  // Called by its SHA (EVALSHA) after the first call.
+  redis?.defineCommand("providerHit", { numberOfKeys: 2, lua: SCRIPT });
+  const hit = redis ? (redis as unknown as { providerHit(...args: string[]): Promise<[number, number]> }).providerHit.bind(redis) : null;
 
   const check = async (provider: string, rule: ProviderRule): Promise<{ ok: boolean; waitMs: number }> => {
     let timer: NodeJS.Timeout | undefined;
     try {
       const [ok, ttl] = await Promise.race([
-        redis!.eval(SCRIPT, 2, ...keys(config.prefix, provider), String(rule.limit), String(rule.windowMs), String(SATURATION_TTL_MS)) as Promise<[number, number]>,
+        hit!(...keys(config.prefix, provider), String(rule.limit), String(rule.windowMs), String(SATURATION_TTL_MS)),
         new Promise<never>((_, reject) => {
           timer = setTimeout(() => reject(new Error(`provider limit check timed out after ${timeoutMs} ms`)), timeoutMs);
         }),

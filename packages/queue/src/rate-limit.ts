@@ -48,6 +48,9 @@ return {n, ttl}
 export const createRateLimiter = ({ config, timeoutMs = 500, onError }: RateLimiterOptions): RateLimiter => {
   const redis = new Redis(config.url, { enableOfflineQueue: true, maxRetriesPerRequest: 1, connectTimeout: 2_000, lazyConnect: false });
   redis.on("error", (err: Error) => onError?.(err));
+  // Sent once, then called by its SHA (EVALSHA), not re-sent and re-hashed on every request.
+  redis.defineCommand("rateLimitHit", { numberOfKeys: 1, lua: SCRIPT });
+  const hit = (redis as unknown as { rateLimitHit(key: string, windowMs: string): Promise<[number, number]> }).rateLimitHit.bind(redis);
   const fallback = (rule: RateLimitRule): RateLimitResult => ({ allowed: true, limit: rule.limit, remaining: rule.limit, resetMs: rule.windowMs, enforced: false });
 
   return {
@@ -55,7 +58,7 @@ export const createRateLimiter = ({ config, timeoutMs = 500, onError }: RateLimi
       let timer: NodeJS.Timeout | undefined;
       try {
         const res = await Promise.race([
-          redis.eval(SCRIPT, 1, `${config.prefix}:ratelimit:${key}`, String(rule.windowMs)) as Promise<[number, number]>,
+          hit(`${config.prefix}:ratelimit:${key}`, String(rule.windowMs)),
           new Promise<never>((_, reject) => {
             timer = setTimeout(() => reject(new Error(`rate limit check timed out after ${timeoutMs} ms`)), timeoutMs);
           }),

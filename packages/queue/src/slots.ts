@@ -46,17 +46,28 @@ export interface SlotsOptions {
   onError?: (err: Error) => void;
 }
 
+/** The scripts, registered once per connection and then called by their SHA (EVALSHA). */
+interface SlotScripts {
+  slotAcquire(key: string, holder: string, limit: string, ttlMs: string): Promise<number>;
+  slotRefresh(key: string, holder: string, ttlMs: string): Promise<number>;
+  slotHolders(key: string): Promise<string[]>;
+}
+
 export const createSlots = ({ config, ttlMs, namespace = "slots", onError }: SlotsOptions): Slots => {
   const redis = new Redis(config.url, { maxRetriesPerRequest: null, connectTimeout: 5_000 });
   redis.on("error", (err: Error) => onError?.(err));
+  redis.defineCommand("slotAcquire", { numberOfKeys: 1, lua: ACQUIRE });
+  redis.defineCommand("slotRefresh", { numberOfKeys: 1, lua: REFRESH });
+  redis.defineCommand("slotHolders", { numberOfKeys: 1, lua: HOLDERS });
+  const scripts = redis as unknown as SlotScripts;
   const k = (key: string) => `${config.prefix}:${namespace}:${key}`;
   return {
-    acquire: async (key, holder, limit) => (await redis.eval(ACQUIRE, 1, k(key), holder, String(limit), String(ttlMs))) === 1,
-    refresh: async (key, holder) => (await redis.eval(REFRESH, 1, k(key), holder, String(ttlMs))) === 1,
+    acquire: async (key, holder, limit) => (await scripts.slotAcquire(k(key), holder, String(limit), String(ttlMs))) === 1,
+    refresh: async (key, holder) => (await scripts.slotRefresh(k(key), holder, String(ttlMs))) === 1,
     release: async (key, holder) => {
       await redis.zrem(k(key), holder);
     },
-    holders: async (key) => (await redis.eval(HOLDERS, 1, k(key))) as string[],
+    holders: (key) => scripts.slotHolders(k(key)),
     close: async () => {
       await redis.quit().catch(() => redis.disconnect());
     },
