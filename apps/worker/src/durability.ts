@@ -18,6 +18,7 @@ export const userFairness = (db: Db, env: Pick<WorkerEnv, "USER_MAX_CONCURRENT_R
   ownerOf: async (_queue, data) => {
     const job = ExecutionJob.safeParse(data);
     if (!job.success) return null;
+    if (job.data.userId) return job.data.userId;
     const ctx = await getFailureContext(db, job.data.executionId);
     return ctx?.userId ?? null;
   },

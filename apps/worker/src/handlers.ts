@@ -52,6 +52,8 @@ export const createHandlers = ({
 }: HandlerDeps): Handlers => {
   const runExecution = async (job: JobContext<ExecutionJob>): Promise<void> => {
     const { executionId, runId } = job.data;
+    // A run created without a webhook has nothing to deliver (jobs that do not say are asked for anyway).
+    const deliver = () => (job.data.webhook === false ? Promise.resolve() : requestDelivery(runId, executionId));
     let outcome: Awaited<ReturnType<typeof executeWorkflow>>;
     try {
       outcome = await executeWorkflow(workflows, {
@@ -73,13 +75,13 @@ export const createHandlers = ({
       if (isPermanentError(err) || job.isFinalAttempt) {
         // The engine has already recorded the failure; make sure of it (it may have died before a node ran).
         await failExecution(db, executionId, toErrorInfo(err)).catch(() => undefined);
-        await requestDelivery(runId, executionId);
+        await deliver();
       }
       throw err;
     }
     log.info("execution finished", { runId, executionId, jobId: job.id, attempt: job.attempt, outcome: outcome.status });
     if (outcome.status === "yielded") throw new HandBackError();
-    await requestDelivery(runId, executionId);
+    await deliver();
   };
 
   const finished = (status: string) => status === "completed" || status === "failed" || status === "cancelled";

@@ -19,7 +19,6 @@ export {
   type CancelOutcome,
   type ExecutionView,
   type RetryOutcome,
-  countUnfinishedRuns,
   createProfileWithRun,
   createRuns,
   getRunStatus,

@@ -1,5 +1,5 @@
 import pg from "pg";
-import { RUN_EVENTS_CHANNEL, type RunEvent } from "./repositories/events.js";
+import { RUN_EVENTS_CHANNEL, parseRunEvents, type RunEvent } from "./repositories/events.js";
 
 /** What an SSE stream (or anything else) hears about one run. */
 export interface RunEventSubscriber {
@@ -49,20 +49,23 @@ export const createRunEventListener = (opts: RunEventListenerOptions): RunEventH
   const readyPromise = new Promise<void>((r) => (readyResolve = r));
 
   const dispatch = (payload: string | undefined) => {
-    if (!payload) return;
-    let event: RunEvent;
+    // Every process hears every run's events; with no stream open there is nothing to parse.
+    if (!payload || subscribers.size === 0) return;
+    let events: RunEvent[];
     try {
-      event = JSON.parse(payload) as RunEvent;
+      events = parseRunEvents(payload);
     } catch {
       return;
     }
-    const subs = subscribers.get(event.runId);
-    if (!subs) return;
-    for (const s of [...subs]) {
-      try {
-        s.onEvent(event);
-      } catch (err) {
-        opts.onError?.(err instanceof Error ? err : new Error(String(err)));
+    for (const event of events) {
+      const subs = subscribers.get(event.runId);
+      if (!subs) continue;
+      for (const s of [...subs]) {
+        try {
+          s.onEvent(event);
+        } catch (err) {
+          opts.onError?.(err instanceof Error ? err : new Error(String(err)));
+        }
       }
     }
   };

@@ -45,5 +45,21 @@ const poolConfig = (url: string): pg.PoolConfig => {
   };
 };
 
+/**
+ * The adapter's `executeScript` splits a migration on every `;`, which cuts
+ * a function body (`$$ … ; … $$`) apart. A migration goes to Postgres whole
+ * instead, as one simple query: Postgres parses it, and runs it as one
+ * implicit transaction.
+ */
+class WholeScriptPg extends PrismaPg {
+  override async connect(): ReturnType<PrismaPg["connect"]> {
+    const adapter = await super.connect();
+    adapter.executeScript = async (script: string) => {
+      await adapter.executeRaw({ sql: script, args: [], argTypes: [] });
+    };
+    return adapter;
+  }
+}
+
 /** The driver adapter `prisma migrate` runs on (WebAssembly schema engine, no binary download). */
-export const createMigrationAdapter = (url: string): Promise<PrismaPg> => Promise.resolve(new PrismaPg(new NameAsTextPool(poolConfig(url))));
+export const createMigrationAdapter = (url: string): Promise<PrismaPg> => Promise.resolve(new WholeScriptPg(new NameAsTextPool(poolConfig(url))));

@@ -11,6 +11,8 @@ import {
 } from "../src/index.js";
 import { createTestDatabase, type TestDatabase } from "./support/index.js";
 
+const NODES = { profiling: ["CvIngestion", "ProfileExtraction", "TitleSuggestion"], job_search: ["ProfileRetrieval", "Discovery", "Matching", "Research", "Fabrication", "Completion", "Delivery"] };
+
 let t: TestDatabase;
 beforeAll(async () => {
   t = await createTestDatabase();
@@ -58,7 +60,7 @@ describe("runs", () => {
 
     const [run] = await createRuns(t.db, user.id, [{ kind: "job_search", priority: 1, input: searchInput }]);
     const pending = await listPendingExecutions(t.db, { createdBefore: new Date(Date.now() + 1000), limit: 10 });
-    expect(pending).toContainEqual({ executionId: run!.executionId, runId: run!.runId, kind: "job_search", priority: 1 });
+    expect(pending).toContainEqual({ executionId: run!.executionId, runId: run!.runId, kind: "job_search", priority: 1, userId: user.id, webhook: false });
     const view = await getRunView(t.db, user.id, run!.runId);
     expect(view).toMatchObject({ status: "pending", progress: 0, currentNode: null });
     expect(view!.nodes.map((n) => n.status)).toEqual(Array(7).fill("pending"));
@@ -72,15 +74,14 @@ describe("runs", () => {
     });
     const store = createCheckpointStore(t.db);
     const id = created.executionId;
-    await store.markRunning(id, 1);
-    await store.nodeStarted({ executionId: id, node: "CvIngestion", position: 0, attempt: 1 });
-    await store.nodeCompleted({ executionId: id, node: "CvIngestion", position: 0, attempt: 1, output: { cv: { text: "CV" } }, progress: 33 });
-    const snap = await store.load(id);
-    expect(snap).toMatchObject({ status: "running", kind: "profiling", userId: user.id, checkpoints: { CvIngestion: { cv: { text: "CV" } } } });
+    const claimed = await store.claim({ executionId: id, queueAttempt: 1, nodes: NODES });
+    expect(claimed).toMatchObject({ attempt: 1, started: "CvIngestion", snapshot: { kind: "profiling", userId: user.id, checkpoints: {} } });
+    await store.advance({ executionId: id, attempt: 1, completed: { node: "CvIngestion", position: 0, output: { cv: { text: "CV" } }, progress: 33 } });
     let view = await getRunView(t.db, user.id, created.runId);
     expect(view).toMatchObject({ status: "running", progress: 33, currentNode: "CvIngestion" });
+    expect((await store.claim({ executionId: id, nodes: NODES }))?.snapshot.checkpoints).toEqual({ CvIngestion: { cv: { text: "CV" } } });
 
-    await store.completed({ executionId: id, result: { profile: { skills: ["Welding"] }, suggestedTitles: ["A", "B", "C"] } });
+    await store.finish({ executionId: id, result: { profile: { skills: ["Welding"] }, suggestedTitles: ["A", "B", "C"] } });
     view = await getRunView(t.db, user.id, created.runId);
     expect(view).toMatchObject({ status: "completed", progress: 100 });
     const profile = await t.db.prisma.profile.findUniqueOrThrow({ where: { id: created.profileId } });
@@ -96,9 +97,8 @@ describe("run events", () => {
     const [run] = await createRuns(t.db, user.id, [{ kind: "job_search", priority: 10, input: searchInput }]);
     const store = createCheckpointStore(t.db);
     const id = run!.executionId;
-    await store.markRunning(id, 1);
-    await store.nodeStarted({ executionId: id, node: "ProfileRetrieval", position: 0, attempt: 1 });
-    await store.nodeCompleted({ executionId: id, node: "ProfileRetrieval", position: 0, attempt: 1, output: { profile: null }, progress: 14 });
+    await store.claim({ executionId: id, nodes: NODES });
+    await store.advance({ executionId: id, attempt: 1, completed: { node: "ProfileRetrieval", position: 0, output: { profile: null }, progress: 14 } });
     const events = await listRunEvents(t.db, run!.runId);
     expect(events.map((e) => [e.type, e.node ?? e.status])).toEqual([
       ["run.status", "running"],
@@ -122,11 +122,8 @@ describe("admin statistics", () => {
       { kind: "job_search", priority: 10, input: searchInput },
     ]);
     const store = createCheckpointStore(t.db);
-    for (const r of [a!, b!]) {
-      await store.markRunning(r.executionId, 1);
-      await store.nodeStarted({ executionId: r.executionId, node: "ProfileRetrieval", position: 0, attempt: 1 });
-    }
-    await store.nodeCompleted({ executionId: a!.executionId, node: "ProfileRetrieval", position: 0, attempt: 1, output: { profile: null }, progress: 14 });
+    for (const r of [a!, b!]) await store.claim({ executionId: r.executionId, nodes: NODES });
+    await store.advance({ executionId: a!.executionId, attempt: 1, completed: { node: "ProfileRetrieval", position: 0, output: { profile: null }, progress: 14 } });
     await store.nodeFailed({ executionId: b!.executionId, node: "ProfileRetrieval", attempt: 1, final: true, error: { name: "E", message: "m", permanent: true } });
     const runs = await countRunsSince(t.db, since);
     expect(runs).toEqual(expect.arrayContaining([{ kind: "job_search", status: "running", count: 1 }, { kind: "job_search", status: "failed", count: 1 }]));

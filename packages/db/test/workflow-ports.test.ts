@@ -121,11 +121,11 @@ describe("checkpoint store", () => {
     const [run] = await createRuns(t.db, userId, [{ kind: "job_search", input: { query: "x", location: "", profileId: null, numResults: 1, maxScreening: 1, sources: null }, priority: 1 }]);
     const store = createCheckpointStore(t.db);
     const executionId = run!.executionId;
-    await store.markRunning(executionId, 1);
-    await store.nodeStarted({ executionId, node: "Matching", position: 2, attempt: 1 });
+    const nodes = { profiling: [], job_search: ["Matching"] };
+    await store.claim({ executionId, nodes });
     await store.nodeFailed({ executionId, node: "Matching", attempt: 1, error: { name: "RetryableError", message: "x", permanent: false }, final: false, tokensUsed: 30 });
-    await store.nodeStarted({ executionId, node: "Matching", position: 2, attempt: 2 });
-    await store.nodeCompleted({ executionId, node: "Matching", position: 2, attempt: 2, output: {}, progress: 40, tokensUsed: 120 });
+    await store.claim({ executionId, nodes });
+    await store.advance({ executionId, attempt: 2, completed: { node: "Matching", position: 2, output: {}, progress: 40, tokensUsed: 120 } });
     const e = await t.db.prisma.workflowExecution.findUniqueOrThrow({ where: { id: executionId } });
     expect(e.tokensUsed).toBe(150);
   });

@@ -5,7 +5,14 @@ export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 export const QUEUE_NAMES = Object.values(QUEUES) as QueueName[];
 
 /** Payloads carry ids only: job data sits in Redis in clear text. New fields must be optional. */
-export const ExecutionJob = z.object({ runId: z.uuid(), executionId: z.uuid() });
+export const ExecutionJob = z.object({
+  runId: z.uuid(),
+  executionId: z.uuid(),
+  /** The run's owner, so a worker can apply the per-user cap without asking the database. */
+  userId: z.uuid().optional(),
+  /** False: the run has no webhook, so nothing is delivered when it finishes (absent: ask anyway). */
+  webhook: z.boolean().optional(),
+});
 export type ExecutionJob = z.infer<typeof ExecutionJob>;
 
 /**

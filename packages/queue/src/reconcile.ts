@@ -9,7 +9,16 @@ export interface PendingItem {
   runId: string;
   kind: "profiling" | "job_search";
   priority: number;
+  userId?: string;
+  webhook?: boolean;
 }
+
+const payloadOf = (p: PendingItem) => ({
+  runId: p.runId,
+  executionId: p.executionId,
+  ...(p.userId ? { userId: p.userId } : {}),
+  ...(p.webhook !== undefined ? { webhook: p.webhook } : {}),
+});
 
 export interface ReconcileResult {
   checked: number;
@@ -31,7 +40,7 @@ export const reconcilePending = async (producer: Producer, pending: PendingItem[
       const state = await producer.jobState(queue, p.executionId);
       if (state === "completed" || state === "failed") await producer.removeJob(queue, p.executionId);
       else if (state !== "missing") continue;
-      await producer.enqueue(queue, { runId: p.runId, executionId: p.executionId }, { jobId: p.executionId, priority: p.priority });
+      await producer.enqueue(queue, payloadOf(p), { jobId: p.executionId, priority: p.priority });
       result.enqueued.push(p.executionId);
     } catch {
       result.errors += 1;
@@ -60,7 +69,7 @@ export const dispatchRuns = async (
   await Promise.all(
     runs.map(async (r) => {
       try {
-        await producer.enqueue(queueForKind(r.kind), { runId: r.runId, executionId: r.executionId }, { jobId: r.executionId, priority: r.priority });
+        await producer.enqueue(queueForKind(r.kind), payloadOf(r), { jobId: r.executionId, priority: r.priority });
         res.enqueued += 1;
       } catch (err) {
         res.deferred += 1;

@@ -15,6 +15,7 @@ export {
   isStaleAttempt,
   nodeNames,
   type CheckpointStore,
+  type CompletedNode,
   type ExecutionClaim,
   type ExecutionLimits,
   type ExecuteOptions,

@@ -18,29 +18,45 @@ import type { Ports } from "./ports.js";
 
 const log = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
 
-/** A store in memory that records every call, with the attempt fence of the real one. */
-const memoryStore = (opts: { checkpoints?: Record<string, Record<string, unknown>>; startedAt?: Date; cancelAfterCalls?: number } = {}) => {
+/** A store in memory that records every write, with the attempt fence of the real one. */
+const memoryStore = (opts: { checkpoints?: Record<string, Record<string, unknown>>; startedAt?: Date; cancelAfterWrites?: number } = {}) => {
   const calls: string[] = [];
   let owner = 0;
-  let cancelChecks = 0;
+  let writes = 0;
   let cancel = false;
   const failures: { node: string; error: ErrorInfo; final: boolean }[] = [];
   const fence = (attempt: number | undefined) => {
     if (attempt !== undefined && attempt < owner) throw new StaleAttemptError("e", attempt);
   };
+  /** Whether the run's cancellation has been asked for, as the next write sees it. */
+  const cancelled = () => cancel || (opts.cancelAfterWrites !== undefined && writes++ >= opts.cancelAfterWrites);
+  const checkpoints = opts.checkpoints ?? {};
   const store: CheckpointStore = {
-    load: () => Promise.resolve({ executionId: "e", runId: "r", userId: "u", kind: "profiling", status: "pending", runInput: {}, checkpoints: opts.checkpoints ?? {} }),
-    markRunning: () => Promise.resolve({ attempt: ++owner, startedAt: opts.startedAt ?? new Date() }),
-    cancelRequested: () => {
-      cancelChecks++;
-      return Promise.resolve(cancel || (opts.cancelAfterCalls !== undefined && cancelChecks > opts.cancelAfterCalls));
+    claim: ({ nodes }) => {
+      owner++;
+      const c = cancelled();
+      const started = c ? null : (nodes.profiling.find((n) => !checkpoints[n]) ?? null);
+      if (started) calls.push(`started ${started}`);
+      const snapshot = { executionId: "e", runId: "r", userId: "u", kind: "profiling" as const, runInput: {}, checkpoints };
+      return Promise.resolve({ attempt: owner, startedAt: opts.startedAt ?? new Date(), snapshot, cancelRequested: c, started });
     },
-    nodeStarted: ({ node, attempt }) => (fence(attempt), calls.push(`started ${node}`), Promise.resolve()),
-    nodeCompleted: ({ node, attempt }) => (fence(attempt), calls.push(`completed ${node}`), Promise.resolve()),
+    advance: ({ attempt, completed, next }) => {
+      fence(attempt);
+      if (completed) calls.push(`completed ${completed.node}`);
+      const c = cancelled();
+      if (next && !c) calls.push(`started ${next.node}`);
+      return Promise.resolve({ cancelRequested: c, started: next !== undefined && !c });
+    },
+    finish: ({ attempt, completed }) => {
+      fence(attempt);
+      if (completed) calls.push(`completed ${completed.node}`);
+      calls.push("run completed");
+      return Promise.resolve();
+    },
+    cancelRequested: () => Promise.resolve(cancel),
     nodeFailed: ({ node, error, final, attempt }) => (fence(attempt), calls.push(`failed ${node}`), failures.push({ node, error, final }), Promise.resolve()),
     cancelled: ({ node, attempt }) => (fence(attempt), calls.push(`cancelled ${node ?? "-"}`), Promise.resolve()),
-    failed: ({ error, attempt }) => (fence(attempt), calls.push(`run failed ${error.code ?? ""}`), Promise.resolve()),
-    completed: ({ attempt }) => (fence(attempt), calls.push("run completed"), Promise.resolve()),
+    failed: ({ error, attempt, node }) => (fence(attempt), calls.push(`run failed ${error.code ?? ""} ${node ?? "-"}`), Promise.resolve()),
   };
   return {
     store,
@@ -78,7 +94,7 @@ const untilAborted = (signal: AbortSignal) => new Promise<never>((_, reject) => 
 
 describe("the engine", () => {
   it("stops before the next node once the run's cancellation is requested, without running it", async () => {
-    const m = memoryStore({ cancelAfterCalls: 1 });
+    const m = memoryStore({ cancelAfterWrites: 1 });
     let middleRan = false;
     const out = await run(flow(() => ((middleRan = true), Promise.resolve({}))), m.store);
     expect(out).toMatchObject({ status: "cancelled", node: null, executedNodes: ["First"] });
@@ -114,7 +130,8 @@ describe("the engine", () => {
   it("fails the run for good once it is past its overall limit, before or during a node", async () => {
     const before = memoryStore({ startedAt: new Date(Date.now() - 10_000), checkpoints: { First: {} } });
     await expect(run(flow(() => Promise.resolve({})), before.store, { limits: { runTimeoutMs: 5_000 } })).rejects.toBeInstanceOf(RunTimeoutError);
-    expect(before.calls).toEqual(["run failed run_timeout"]);
+    // the claim had marked Middle started; it fails with the run
+    expect(before.calls).toEqual(["started Middle", "run failed run_timeout Middle"]);
 
     const during = memoryStore();
     const err = await run(flow((ctx) => untilAborted(ctx.signal)), during.store, { limits: { runTimeoutMs: 60, nodeTimeoutMs: () => 5_000 } }).catch((e: unknown) => e);
@@ -155,5 +172,20 @@ describe("the engine", () => {
     const m = memoryStore({ checkpoints: { First: { first: 7 }, Middle: { middle: 8 } } });
     const out = await run(flow(() => Promise.reject(new Error("must not run"))), m.store);
     expect(out).toMatchObject({ status: "completed", executedNodes: ["Last"], result: { first: 7, middle: 8, last: 1 } });
+    expect(m.calls).toEqual(["started Last", "completed Last", "run completed"]);
+  });
+
+  it("writes once per node boundary: a checkpoint and the next node's start together, the last with the run's completion", async () => {
+    const m = memoryStore();
+    const out = await run(flow(() => Promise.resolve({ middle: 1 })), m.store);
+    expect(out).toMatchObject({ status: "completed", executedNodes: ["First", "Middle", "Last"], result: { first: 1, middle: 1, last: 1 } });
+    expect(m.calls).toEqual(["started First", "completed First", "started Middle", "completed Middle", "started Last", "completed Last", "run completed"]);
+  });
+
+  it("cancels before the first node when the cancellation was asked for before the claim", async () => {
+    const m = memoryStore({ cancelAfterWrites: 0 });
+    const out = await run(flow(() => Promise.reject(new Error("must not run"))), m.store);
+    expect(out).toMatchObject({ status: "cancelled", node: null, executedNodes: [] });
+    expect(m.calls).toEqual(["cancelled -"]);
   });
 });

@@ -49,7 +49,6 @@ export interface ExecutionSnapshot {
   runId: string;
   userId: string;
   kind: WorkflowKind;
-  status: "pending" | "running" | "completed" | "failed" | "cancelled";
   runInput: unknown;
   /**
    * Outputs of nodes that already finished, by node name: this execution's,
@@ -58,12 +57,27 @@ export interface ExecutionSnapshot {
   checkpoints: Record<string, Record<string, unknown>>;
 }
 
-/** What `markRunning` hands back: the attempt that now owns the execution, and when it first started. */
+/** What `claim` hands back: the attempt that now owns the execution and what it needs to run. */
 export interface ExecutionClaim {
   /** Monotonic per execution (1, 2, …): every later write is fenced with it. */
   attempt: number;
   /** The execution's first start; the run's overall time limit counts from here. */
   startedAt: Date;
+  snapshot: ExecutionSnapshot;
+  /** The run's cancellation has been asked for. */
+  cancelRequested: boolean;
+  /** The node the claim marked started (the first without a checkpoint); null when none was. */
+  started: string | null;
+}
+
+/** A node's checkpoint, as written at the boundary after it. */
+export interface CompletedNode {
+  node: string;
+  position: number;
+  output: Record<string, unknown>;
+  progress: number;
+  /** Model tokens the node used (added to the execution's total). */
+  tokensUsed?: number;
 }
 
 /**
@@ -118,32 +132,41 @@ export const isDeferral = (err: unknown): err is Error & { retryAfterMs: number 
 
 /**
  * Where the engine records progress. Implemented by packages/db; every call
- * is one transaction, so a checkpoint and the progress it implies are never
- * seen apart. Every write after `markRunning` carries the attempt it returned
- * and changes nothing (throwing StaleAttemptError) once a newer attempt owns
- * the execution.
+ * is one transaction (calls from concurrent executions may share one), so a
+ * checkpoint, the progress it implies and its events are never seen apart.
+ * A node boundary is one call: the node that finished is checkpointed and
+ * the next one marked started. Every write after `claim` carries the attempt
+ * it returned and changes nothing (throwing StaleAttemptError) once a newer
+ * attempt owns the execution.
  */
 export interface CheckpointStore {
-  load(executionId: string): Promise<ExecutionSnapshot | null>;
   /**
-   * Claims the execution for a new attempt (its attempt counter + 1) and marks
-   * it running; null when it has finished meanwhile. `queueAttempt` is the
-   * queue's own attempt number, for the record only.
+   * Claims the execution for a new attempt (its attempt counter + 1), marks it
+   * running, reads its run and checkpoints, and marks started the first node
+   * without a checkpoint (of `nodes[kind]`, the workflows' node names) unless
+   * the run's cancellation was asked for; null when the execution has
+   * finished meanwhile or does not exist. `queueAttempt` is the queue's own
+   * attempt number, for the record only.
    */
-  markRunning(executionId: string, queueAttempt?: number): Promise<ExecutionClaim | null>;
-  /** True once the run's cancellation has been requested. */
-  cancelRequested(executionId: string): Promise<boolean>;
-  nodeStarted(input: { executionId: string; node: string; position: number; attempt: number }): Promise<void>;
-  nodeCompleted(input: {
+  claim(input: { executionId: string; queueAttempt?: number; nodes: Record<WorkflowKind, string[]> }): Promise<ExecutionClaim | null>;
+  /**
+   * A node boundary: `completed` is checkpointed and `next` marked started,
+   * unless the run's cancellation was asked for (then `started` is false).
+   */
+  advance(input: {
     executionId: string;
-    node: string;
-    position: number;
     attempt: number;
-    output: Record<string, unknown>;
-    progress: number;
-    /** Model tokens the node used (added to the execution's total). */
-    tokensUsed?: number;
-  }): Promise<void>;
+    completed?: CompletedNode;
+    next?: { node: string; position: number };
+  }): Promise<{ cancelRequested: boolean; started: boolean }>;
+  /**
+   * The last boundary: `completed` is checkpointed and the execution and its
+   * run complete with `result`. `attempt` omitted: any attempt that finds the
+   * execution running (callers outside the engine).
+   */
+  finish(input: { executionId: string; attempt?: number; completed?: CompletedNode; result: Record<string, unknown> }): Promise<void>;
+  /** True once the run's cancellation has been requested (polled while a node runs). */
+  cancelRequested(executionId: string): Promise<boolean>;
   nodeFailed(input: {
     executionId: string;
     node: string;
@@ -153,12 +176,10 @@ export interface CheckpointStore {
     /** Model tokens the failed attempt used (they were spent all the same). */
     tokensUsed?: number;
   }): Promise<void>;
-  /** The execution and its run become `cancelled` (the running node, if any, too). */
+  /** The execution and its run become `cancelled` (the running node, if named, too). */
   cancelled(input: { executionId: string; attempt: number; node?: string }): Promise<void>;
-  /** The execution and its run fail for good outside any node (e.g. past the run's time limit). */
-  failed(input: { executionId: string; attempt: number; error: ErrorInfo }): Promise<void>;
-  /** `attempt` omitted: any attempt that finds the execution running (callers outside the engine). */
-  completed(input: { executionId: string; attempt?: number; result: Record<string, unknown> }): Promise<void>;
+  /** The execution and its run fail for good outside any node's failure (past the run's time limit); a named running node fails too. */
+  failed(input: { executionId: string; attempt: number; error: ErrorInfo; node?: string }): Promise<void>;
 }
 
 /** Time limits and how often a running node looks for a cancellation. */
@@ -199,18 +220,24 @@ export type ExecuteOutcome =
   | { status: "yielded"; executedNodes: string[]; attempt: number; nextNode: string }
   | { status: "skipped"; reason: string };
 
-const TERMINAL = new Set(["completed", "failed", "cancelled"]);
+/** Every workflow's node names in order, by kind: what `claim` needs to mark the first node started. */
+const nodeNamesByKind = (workflows: Record<WorkflowKind, WorkflowDef>): Record<WorkflowKind, string[]> => ({
+  profiling: nodeNames(workflows.profiling),
+  job_search: nodeNames(workflows.job_search),
+});
 
 /**
  * Runs a workflow's nodes in order. Nodes whose checkpoint exists are not run
  * again: their stored output is merged into the state instead, so a retried or
  * recovered execution resumes at the first unfinished node.
  *
- * Before each node the run's cancellation is checked, and while a node runs
- * it is polled: a cancelled run aborts the node's signal and ends `cancelled`.
- * Each node has a time limit (its signal is aborted and the attempt fails,
- * retryably) and the run has an overall one (it fails for good). A node that
- * ignores its signal is abandoned all the same: its late result is dropped.
+ * Each node boundary is one write (the node's checkpoint and the next node's
+ * start), which also tells whether the run's cancellation was asked for; while
+ * a node runs that is polled, and a cancelled run aborts the node's signal and
+ * ends `cancelled`. Each node has a time limit (its signal is aborted and the
+ * attempt fails, retryably) and the run has an overall one (it fails for
+ * good). A node that ignores its signal is abandoned all the same: its late
+ * result is dropped.
  */
 export const executeWorkflow = async (
   workflows: Record<WorkflowKind, WorkflowDef>,
@@ -220,24 +247,27 @@ export const executeWorkflow = async (
   const nodeTimeoutMs = opts.limits?.nodeTimeoutMs ?? (() => DEFAULT_NODE_TIMEOUT_MS);
   const runTimeoutMs = opts.limits?.runTimeoutMs ?? DEFAULT_RUN_TIMEOUT_MS;
   const cancelPollMs = opts.limits?.cancelPollMs ?? DEFAULT_CANCEL_POLL_MS;
-  // Claim first, then read the checkpoints: once the claim has committed no older attempt can write,
-  // so the snapshot holds every node that will ever be completed outside this attempt.
-  const claim = await store.markRunning(executionId, opts.attempt);
+  // The claim and the read of the checkpoints are one transaction: once it has committed no older
+  // attempt can write, so the snapshot holds every node that will ever be completed outside this attempt.
+  const claim = await store.claim({ executionId, queueAttempt: opts.attempt, nodes: nodeNamesByKind(workflows) });
   if (!claim) return { status: "skipped", reason: "execution not found or already finished" };
-  const snap = await store.load(executionId);
-  if (!snap) return { status: "skipped", reason: "execution not found" };
-  if (TERMINAL.has(snap.status)) return { status: "skipped", reason: `execution is ${snap.status}` };
+  const snap = claim.snapshot;
   const def = workflows[snap.kind];
   const { attempt } = claim;
   const deadline = claim.startedAt.getTime() + runTimeoutMs;
   const now = () => ports.clock.now().getTime();
+  /** The node this attempt has marked started and not yet finished. */
+  let running = claim.started;
+  let cancel = claim.cancelRequested;
 
   let state = def.initialState({ runId: snap.runId, userId: snap.userId, runInput: snap.runInput });
   const executed: string[] = [];
   const outer = opts.signal ?? new AbortController().signal;
   const total = def.nodes.length;
+  const toRun = (from: number): number => def.nodes.findIndex((n, i) => i >= from && !snap.checkpoints[n.name]);
 
-  for (const [position, node] of def.nodes.entries()) {
+  for (let position = 0; position < total; position++) {
+    const node = def.nodes[position]!;
     const saved = snap.checkpoints[node.name];
     if (saved) {
       state = { ...state, ...saved };
@@ -248,20 +278,29 @@ export const executeWorkflow = async (
       ports.log.info("execution yielded at a node boundary", ids);
       return { status: "yielded", executedNodes: executed, attempt, nextNode: node.name };
     }
-    if (await store.cancelRequested(executionId)) {
-      await store.cancelled({ executionId, attempt });
+    if (cancel) {
+      await store.cancelled({ executionId, attempt, ...(running ? { node: running } : {}) });
       ports.log.info("run cancelled", ids);
       return { status: "cancelled", executedNodes: executed, attempt, node: null };
     }
     const remaining = deadline - now();
     if (remaining <= 0) {
       const err = new RunTimeoutError(runTimeoutMs);
-      await store.failed({ executionId, attempt, error: { ...toErrorInfo(err) } });
+      await store.failed({ executionId, attempt, error: { ...toErrorInfo(err) }, ...(running ? { node: running } : {}) });
       throw err;
+    }
+    if (running !== node.name) {
+      // Not started by the last write (it should have been): start it now. Only a cancellation keeps it from starting.
+      const r = await store.advance({ executionId, attempt, next: { node: node.name, position } });
+      if (!r.started) {
+        await store.cancelled({ executionId, attempt });
+        ports.log.info("run cancelled", ids);
+        return { status: "cancelled", executedNodes: executed, attempt, node: null };
+      }
+      running = node.name;
     }
     const nodeLimit = Math.max(1, nodeTimeoutMs(node.name));
     const limitMs = Math.min(nodeLimit, remaining);
-    await store.nodeStarted({ executionId, node: node.name, position, attempt });
     const startedAt = now();
     ports.log.info("node started", ids);
     let output: Record<string, unknown>;
@@ -307,23 +346,36 @@ export const executeWorkflow = async (
     } finally {
       guard.dispose();
     }
-    const progress = Math.round(((position + 1) / total) * 100);
-    await store.nodeCompleted({
-      executionId,
-      node: node.name,
-      position,
-      attempt,
-      output,
-      progress,
-      ...(tokensUsed > 0 ? { tokensUsed } : {}),
-    });
-    ports.log.info("node finished", { ...ids, ms: now() - startedAt });
     executed.push(node.name);
     state = { ...state, ...output };
+    const completed: CompletedNode = {
+      node: node.name,
+      position,
+      output,
+      progress: Math.round(((position + 1) / total) * 100),
+      ...(tokensUsed > 0 ? { tokensUsed } : {}),
+    };
+    const next = toRun(position + 1);
+    if (next < 0) {
+      // the last node to run: its checkpoint and the run's completion are one write
+      for (const later of def.nodes.slice(position + 1)) state = { ...state, ...snap.checkpoints[later.name] };
+      const result = def.result(state);
+      await store.finish({ executionId, attempt, completed, result });
+      ports.log.info("node finished", { ...ids, ms: now() - startedAt });
+      return { status: "completed", result, executedNodes: executed, attempt };
+    }
+    // A stopping worker or a run past its limit starts no further node; the checks at the top say why.
+    const nextNode = def.nodes[next]!;
+    const startNext = !opts.yieldSignal?.aborted && deadline - now() > 0;
+    const r = await store.advance({ executionId, attempt, completed, ...(startNext ? { next: { node: nextNode.name, position: next } } : {}) });
+    cancel = r.cancelRequested;
+    running = r.started ? nextNode.name : null;
+    ports.log.info("node finished", { ...ids, ms: now() - startedAt });
   }
 
+  // Every node had its checkpoint already (a retry of a run that had finished its work).
   const result = def.result(state);
-  await store.completed({ executionId, attempt, result });
+  await store.finish({ executionId, attempt, result });
   return { status: "completed", result, executedNodes: executed, attempt };
 };
 

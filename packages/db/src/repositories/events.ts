@@ -22,31 +22,29 @@ export interface RunEvent extends RunEventData {
 
 /**
  * Records an event and publishes it, inside the caller's transaction: it is
- * stored and seen only if the change it describes commits.
+ * stored and seen only if the change it describes commits (`ja_emit`, which
+ * the checkpoint functions use too).
  */
 export const notifyRunEvent = async (
   tx: Tx,
   event: { type: RunEventType; runId: string; executionId: string } & RunEventData,
 ): Promise<void> => {
-  const { type, runId, executionId, ...data } = event;
-  const row = await tx.runEvent.create({ data: { runId, executionId, type, data }, select: { id: true, createdAt: true } });
-  const payload: RunEvent = { id: row.id.toString(), type, runId, executionId, ...data, at: row.createdAt.toISOString() };
-  await tx.$executeRaw`select pg_notify(${RUN_EVENTS_CHANNEL}, ${JSON.stringify(payload)})`;
+  const { runId, executionId, ...data } = event;
+  await tx.$executeRaw`select ja_emit_one(${JSON.stringify({ run: runId, exec: executionId, ...data })}::jsonb)`;
 };
 
 /** A run's events after `afterId` (exclusive), oldest first: what a reconnecting client missed. */
 export const listRunEvents = async (db: Db, runId: string, afterId = 0n, limit = 1_000): Promise<RunEvent[]> => {
-  const rows = await db.prisma.runEvent.findMany({
-    where: { runId, id: { gt: afterId } },
-    orderBy: { id: "asc" },
-    take: limit,
+  const { rows } = await db.pool.query<{ id: string; type: RunEventType; execution_id: string; data: RunEventData; created_at: Date }>({
+    name: "ja_run_events",
+    text: "select e.id::text as id, e.type, e.execution_id, e.data, e.created_at from run_events e where e.run_id = $1 and e.id > $2 order by e.id limit $3",
+    values: [runId, afterId.toString(), limit],
   });
-  return rows.map((r) => ({
-    id: r.id.toString(),
-    type: r.type as RunEventType,
-    runId: r.runId,
-    executionId: r.executionId,
-    ...(r.data as RunEventData),
-    at: r.createdAt.toISOString(),
-  }));
+  return rows.map((r) => ({ id: r.id, type: r.type, runId, executionId: r.execution_id, ...r.data, at: r.created_at.toISOString() }));
+};
+
+/** The events a `run_events` notification carries: one (older publishers) or a list. */
+export const parseRunEvents = (payload: string): RunEvent[] => {
+  const v: unknown = JSON.parse(payload);
+  return (Array.isArray(v) ? v : [v]) as RunEvent[];
 };

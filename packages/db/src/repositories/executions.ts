@@ -10,9 +10,9 @@ const listExecutions = async (
     where: { status: q.status, [q.field]: { lte: q.before } },
     orderBy: { [q.field]: "asc" },
     take: q.limit,
-    select: { id: true, runId: true, run: { select: { kind: true, priority: true } } },
+    select: { id: true, runId: true, run: { select: { kind: true, priority: true, userId: true, webhookUrl: true } } },
   });
-  return rows.map((r) => ({ executionId: r.id, runId: r.runId, kind: r.run.kind, priority: r.run.priority }));
+  return rows.map((r) => ({ executionId: r.id, runId: r.runId, kind: r.run.kind, priority: r.run.priority, userId: r.run.userId, webhook: r.run.webhookUrl !== null }));
 };
 
 /** Executions still waiting to start, oldest first (for the reconciler). */

@@ -63,17 +63,35 @@ export interface AuthenticatedUser {
 export const authenticateKey = async (db: Db, key: string): Promise<AuthenticatedUser | null> => {
   if (!key.startsWith(KEY_PREFIX) || key.length > 200) return null;
   const hash = hashKey(key);
-  const row = await db.prisma.apiKey.findUnique({ where: { hash }, include: { user: true } });
-  if (!row || row.revokedAt) return null;
+  const { rows } = await db.pool.query<KeyRow>({ name: "ja_authenticate", text: AUTH_SQL, values: [hash] });
+  const row = rows[0];
+  if (!row || row.revoked_at) return null;
   // The index found the row; the comparison that decides is made in constant time all the same.
   if (!timingSafeEqual(Buffer.from(row.hash), Buffer.from(hash)) || !key.startsWith(row.prefix)) return null;
-  const { user } = row;
-  if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
+  if (!row.last_used_at || Date.now() - row.last_used_at.getTime() > LAST_USED_RESOLUTION_MS) {
     // Written at most once a minute per key, and never on the request's critical path.
-    void db.prisma.apiKey.update({ where: { id: row.id }, data: { lastUsedAt: new Date() } }).catch(() => undefined);
+    void db.pool.query({ name: "ja_key_used", text: "update api_keys set last_used_at = now() where id = $1", values: [row.key_id] }).catch(() => undefined);
   }
-  return { id: user.id, email: user.email, plan: user.plan, isAdmin: user.isAdmin, webhookSecret: user.webhookSecret, keyId: row.id };
+  return { id: row.user_id, email: row.email, plan: row.plan, isAdmin: row.is_admin, webhookSecret: row.webhook_secret, keyId: row.key_id };
 };
+
+interface KeyRow {
+  key_id: string;
+  hash: string;
+  prefix: string;
+  revoked_at: Date | null;
+  last_used_at: Date | null;
+  user_id: string;
+  email: string;
+  plan: Plan;
+  is_admin: boolean;
+  webhook_secret: string;
+}
+
+const AUTH_SQL = `
+select k.id as key_id, k.hash, k.prefix, k.revoked_at, k.last_used_at, u.id as user_id, u.email, u.plan, u.is_admin, u.webhook_secret
+  from api_keys k join users u on u.id = k.user_id
+ where k.hash = $1`;
 
 const LAST_USED_RESOLUTION_MS = 60_000;
 

@@ -1,3 +1,4 @@
+import { createBatcher, type Batcher } from "@job-agent/shared";
 import { nodeNames, workflows } from "@job-agent/workflows";
 import type { Db, Tx } from "../client.js";
 import { Prisma, type RunKind, type Status } from "../../generated/prisma/client.js";
@@ -16,6 +17,9 @@ export interface CreatedRun {
   executionId: string;
   kind: RunKind;
   priority: number;
+  userId: string;
+  /** The run has a webhook to deliver when it finishes. */
+  webhook: boolean;
 }
 
 const json = (v: unknown) => v as Prisma.InputJsonValue;
@@ -37,49 +41,65 @@ export interface RunLimits {
 }
 
 /**
- * Enforces the cap on unfinished runs inside the creating transaction. A
- * per-user advisory lock serialises concurrent creations, so two requests
- * cannot both slip under the cap.
+ * Enforces the cap on unfinished runs inside the creating transaction
+ * (`ja_check_cap`): the user's row of `user_run_counts` stays locked until
+ * the transaction ends, so concurrent creations are serialised and two
+ * requests cannot both slip under the cap.
  */
 const enforceUnfinishedCap = async (tx: Tx, userId: string, adding: number, limits: RunLimits): Promise<void> => {
   if (limits.maxUnfinished === undefined) return;
-  await tx.$executeRaw`select pg_advisory_xact_lock(hashtextextended(${userId}, 0))`;
-  const unfinished = await tx.run.count({ where: { userId, status: { in: ["pending", "running"] } } });
-  if (unfinished + adding > limits.maxUnfinished) throw new RunLimitError(limits.maxUnfinished, unfinished);
+  const rows = await tx.$queryRaw<{ unfinished: number | null }[]>`select ja_check_cap(${userId}::uuid, ${adding}::int, ${limits.maxUnfinished}::int) as unfinished`;
+  const unfinished = rows[0]?.unfinished ?? null;
+  if (unfinished !== null) throw new RunLimitError(limits.maxUnfinished, unfinished);
 };
-
-/** The number of the user's runs that are pending or running. */
-export const countUnfinishedRuns = async (db: Db, userId: string): Promise<number> =>
-  db.prisma.run.count({ where: { userId, status: { in: ["pending", "running"] } } });
 
 /** A run's status when it is the user's, else null (cheap ownership check). */
 export const getRunStatus = async (db: Db, userId: string, runId: string): Promise<{ runId: string; status: Status } | null> => {
-  const r = await db.prisma.run.findFirst({ where: { id: runId, userId }, select: { id: true, status: true } });
-  return r ? { runId: r.id, status: r.status } : null;
+  const { rows } = await db.pool.query<{ status: Status }>({ name: "ja_run_status", text: "select status from runs where id = $1 and user_id = $2", values: [runId, userId] });
+  return rows[0] ? { runId, status: rows[0].status } : null;
 };
 
-/** Creates runs, each with its first (pending) execution, in one transaction. */
-export const createRuns = async (db: Db, userId: string, runs: NewRun[], limits: RunLimits = {}): Promise<CreatedRun[]> =>
-  db.prisma.$transaction(async (tx) => {
-    await enforceUnfinishedCap(tx, userId, runs.length, limits);
-    const created: CreatedRun[] = [];
-    for (const r of runs) {
-      const run = await tx.run.create({
-        data: {
-          userId,
-          kind: r.kind,
-          input: json(r.input),
-          profileId: r.profileId ?? null,
-          webhookUrl: r.webhookUrl ?? null,
-          priority: r.priority,
-          executions: { create: {} },
-        },
-        select: { id: true, executions: { select: { id: true } } },
-      });
-      created.push({ runId: run.id, executionId: run.executions[0]!.id, kind: r.kind, priority: r.priority });
-    }
-    return created;
+interface CreateRequest {
+  u: string;
+  cap: number | null;
+  runs: { kind: RunKind; input: Record<string, unknown>; profileId: string | null; webhookUrl: string | null; priority: number }[];
+}
+
+type CreateAnswer = { ok: true; runs: { runId: string; executionId: string }[] } | { ok: false; limit: number; unfinished: number };
+
+/**
+ * Run creation shared by the requests that arrive together (`ja_create_runs`):
+ * one round trip and one commit for each batch, however many users and runs it holds.
+ */
+const intakes = new WeakMap<Db, Batcher<CreateRequest, CreateAnswer>>();
+const intake = (db: Db): Batcher<CreateRequest, CreateAnswer> => {
+  let b = intakes.get(db);
+  if (!b) {
+    b = createBatcher<CreateRequest, CreateAnswer>({
+      run: async (reqs) => {
+        const { rows } = await db.pool.query<{ r: CreateAnswer[] }>({ name: "ja_create_runs", text: "select ja_create_runs($1::jsonb) as r", values: [JSON.stringify(reqs)] });
+        return rows[0]!.r;
+      },
+    });
+    intakes.set(db, b);
+  }
+  return b;
+};
+
+/**
+ * Creates runs, each with its first (pending) execution, all or none: none
+ * when they would take the user past `limits.maxUnfinished` (RunLimitError).
+ */
+export const createRuns = async (db: Db, userId: string, runs: NewRun[], limits: RunLimits = {}): Promise<CreatedRun[]> => {
+  if (runs.length === 0) return [];
+  const answer = await intake(db)({
+    u: userId,
+    cap: limits.maxUnfinished ?? null,
+    runs: runs.map((r) => ({ kind: r.kind, input: r.input, profileId: r.profileId ?? null, webhookUrl: r.webhookUrl ?? null, priority: r.priority })),
   });
+  if (!answer.ok) throw new RunLimitError(answer.limit, answer.unfinished);
+  return answer.runs.map((c, i) => ({ runId: c.runId, executionId: c.executionId, kind: runs[i]!.kind, priority: runs[i]!.priority, userId, webhook: Boolean(runs[i]!.webhookUrl) }));
+};
 
 export interface NewProfile {
   name?: string | null;
@@ -145,7 +165,7 @@ export const createProfileWithRun = async (db: Db, userId: string, p: NewProfile
       },
       select: { id: true, executions: { select: { id: true } } },
     });
-    return { profileId: profile.id, runId: run.id, executionId: run.executions[0]!.id, kind: "profiling" as const, priority: p.priority };
+    return { profileId: profile.id, runId: run.id, executionId: run.executions[0]!.id, kind: "profiling" as const, priority: p.priority, userId, webhook: Boolean(p.webhookUrl) };
   });
 
 export interface NodeView {
@@ -189,30 +209,15 @@ export interface RunView {
  * resumes from the checkpoints) shows that earlier, completed attempt.
  */
 export const getRunView = async (db: Db, userId: string, runId: string): Promise<RunView | null> => {
-  const run = await db.prisma.run.findFirst({
-    where: { id: runId, userId },
-    include: {
-      executions: {
-        orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-        select: {
-          id: true,
-          status: true,
-          attempts: true,
-          currentNode: true,
-          progress: true,
-          error: true,
-          createdAt: true,
-          finishedAt: true,
-          nodes: { select: { name: true, status: true, attempts: true, startedAt: true, finishedAt: true } },
-        },
-      },
-    },
-  });
+  const { rows } = await db.pool.query<RunRow>({ name: "ja_run_view", text: RUN_VIEW_SQL, values: [runId, userId] });
+  const run = rows[0];
   if (!run) return null;
+  const date = (v: string | null) => (v === null ? null : new Date(v));
   const [exec, ...earlier] = run.executions;
-  const byName = new Map((exec?.nodes ?? []).map((n): [string, NodeView] => [n.name, n]));
+  const nodeView = (n: NodeRow): NodeView => ({ name: n.name, status: n.status, attempts: n.attempts, startedAt: date(n.startedAt), finishedAt: date(n.finishedAt) });
+  const byName = new Map((exec?.nodes ?? []).map((n): [string, NodeView] => [n.name, nodeView(n)]));
   for (const e of earlier) {
-    for (const n of e.nodes) if (n.status === "completed" && !byName.has(n.name)) byName.set(n.name, n);
+    for (const n of e.nodes) if (n.status === "completed" && !byName.has(n.name)) byName.set(n.name, nodeView(n));
   }
   const nodes = nodeNames(workflows[run.kind]).map(
     (name): NodeView => byName.get(name) ?? { name, status: "pending", attempts: 0, startedAt: null, finishedAt: null },
@@ -221,25 +226,71 @@ export const getRunView = async (db: Db, userId: string, runId: string): Promise
     runId: run.id,
     kind: run.kind,
     status: run.status,
-    profileId: run.profileId,
+    profileId: run.profile_id,
     currentNode: exec?.currentNode ?? null,
     progress: exec?.progress ?? 0,
     nodes,
     error: run.error ?? null,
-    createdAt: run.createdAt,
-    startedAt: run.startedAt,
-    completedAt: run.completedAt,
+    createdAt: run.created_at,
+    startedAt: run.started_at,
+    completedAt: run.completed_at,
     result: run.result ?? null,
     executions: run.executions.map((e) => ({
       executionId: e.id,
       status: e.status,
       attempts: e.attempts,
-      createdAt: e.createdAt,
-      finishedAt: e.finishedAt,
+      createdAt: new Date(e.createdAt),
+      finishedAt: date(e.finishedAt),
       error: e.error ?? null,
     })),
   };
 };
+
+interface NodeRow {
+  name: string;
+  status: Status;
+  attempts: number;
+  startedAt: string;
+  finishedAt: string | null;
+}
+
+interface RunRow {
+  id: string;
+  kind: RunKind;
+  status: Status;
+  profile_id: string | null;
+  error: unknown;
+  result: unknown;
+  created_at: Date;
+  started_at: Date | null;
+  completed_at: Date | null;
+  executions: {
+    id: string;
+    status: Status;
+    attempts: number;
+    currentNode: string | null;
+    progress: number;
+    error: unknown;
+    createdAt: string;
+    finishedAt: string | null;
+    nodes: NodeRow[];
+  }[];
+}
+
+/** A run with its executions (newest first) and their nodes, in one statement. */
+const RUN_VIEW_SQL = `
+select r.id, r.kind, r.status, r.profile_id, r.error, r.result, r.created_at, r.started_at, r.completed_at,
+       coalesce((
+         select json_agg(json_build_object(
+                  'id', e.id, 'status', e.status, 'attempts', e.attempts, 'currentNode', e.current_node, 'progress', e.progress,
+                  'error', e.error, 'createdAt', e.created_at, 'finishedAt', e.finished_at,
+                  'nodes', coalesce((
+                    select json_agg(json_build_object('name', n.name, 'status', n.status, 'attempts', n.attempts, 'startedAt', n.started_at, 'finishedAt', n.finished_at))
+                      from node_executions n where n.execution_id = e.id), '[]'::json))
+                order by e.created_at desc, e.id desc)
+           from workflow_executions e where e.run_id = r.id), '[]'::json) as executions
+  from runs r
+ where r.id = $1 and r.user_id = $2`;
 
 const FINISHED: readonly Status[] = ["completed", "failed", "cancelled"];
 
@@ -255,6 +306,7 @@ const lockRun = async (tx: Tx, userId: string, runId: string) => {
       status: true,
       priority: true,
       profileId: true,
+      webhookUrl: true,
       executions: { orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: 1, select: { id: true, status: true } },
     },
   });
@@ -334,7 +386,7 @@ export const retryRun = async (db: Db, userId: string, runId: string, limits: Ru
       await tx.profile.updateMany({ where: { id: run.profileId, status: "failed" }, data: { status: "pending" } });
     }
     await notifyRunEvent(tx, { type: "run.status", runId: run.id, executionId: exec.id, status: "pending" });
-    return { outcome: "retried" as const, run: { runId: run.id, executionId: exec.id, kind: run.kind, priority: run.priority } };
+    return { outcome: "retried" as const, run: { runId: run.id, executionId: exec.id, kind: run.kind, priority: run.priority, userId, webhook: run.webhookUrl !== null } };
   });
 
 export interface RunListItem {
@@ -453,4 +505,7 @@ export interface PendingExecution {
   runId: string;
   kind: RunKind;
   priority: number;
+  userId: string;
+  /** The run has a webhook to deliver when it finishes. */
+  webhook: boolean;
 }

@@ -91,7 +91,7 @@ export const startScheduledSearches = async (
         data: { userId: profile.userId, kind: "job_search", profileId, input: input, priority, executions: { create: {} } },
         select: { id: true, executions: { select: { id: true } } },
       });
-      created.push({ runId: run.id, executionId: run.executions[0]!.id, kind: "job_search", priority });
+      created.push({ runId: run.id, executionId: run.executions[0]!.id, kind: "job_search", priority, userId: profile.userId, webhook: false });
     }
     return created;
   });

@@ -1,10 +1,7 @@
 import { PermanentError, RetryableError, isPermanentError } from "@job-agent/shared/errors";
-import { safeFetch } from "@job-agent/shared";
-import { ExtractedProfile, canonicalUrl, dedupKey, type CallOptions, type CvSource, type DocumentPort, type JobPosting, type ProfileStore, type ResultStore } from "@job-agent/workflows";
-import type { Db, Tx } from "../client.js";
-import type { Prisma } from "../../generated/prisma/client.js";
-
-const json = (v: unknown) => v as Prisma.InputJsonValue;
+import { createBatcher, safeFetch } from "@job-agent/shared";
+import { ExtractedProfile, canonicalUrl, dedupKey, type CallOptions, type CvSource, type DocumentPort, type ProfileStore, type ResultStore } from "@job-agent/workflows";
+import type { Db } from "../client.js";
 
 export interface DocumentPortOptions {
   /** Hosts or CIDRs a CV URL may point at although private (OUTBOUND_ALLOW_PRIVATE_HOSTS). */
@@ -67,83 +64,62 @@ export const createDocumentPort = (db: Db, opts: DocumentPortOptions = {}): Docu
 
 export const createProfileStore = (db: Db): ProfileStore => ({
   getProfile: async ({ userId, profileId }) => {
-    const p = await db.prisma.profile.findFirst({ where: { id: profileId, userId, status: "ready" }, select: { data: true } });
-    if (!p?.data) return null;
-    const parsed = ExtractedProfile.safeParse(p.data);
+    const { rows } = await db.pool.query<{ data: unknown }>({
+      name: "ja_ready_profile",
+      text: "select data from profiles where id = $1 and user_id = $2 and status = 'ready'",
+      values: [profileId, userId],
+    });
+    if (!rows[0]?.data) return null;
+    const parsed = ExtractedProfile.safeParse(rows[0].data);
     return parsed.success ? parsed.data : null;
   },
   deliveredIdentities: async ({ userId, profileId }) => {
-    const rows = await db.prisma.jobPosting.findMany({
-      where: { matches: { some: { profileId, userId, run: { status: "completed" } } } },
-      select: { source: true, sourceId: true, canonicalUrl: true, dedupKey: true },
+    const { rows } = await db.pool.query<{ source: string; source_id: string; canonical_url: string | null; dedup_key: string | null }>({
+      name: "ja_delivered_postings",
+      text: `select distinct p.source, p.source_id, p.canonical_url, p.dedup_key
+               from job_matches m join runs r on r.id = m.run_id join job_postings p on p.id = m.posting_id
+              where m.profile_id = $1 and m.user_id = $2 and r.status = 'completed'`,
+      values: [profileId, userId],
     });
     return rows.flatMap((r) => [
-      `id:${r.source}:${r.sourceId}`,
-      ...(r.canonicalUrl ? [`url:${r.canonicalUrl}`] : []),
-      ...(r.dedupKey ? [`key:${r.dedupKey}`] : []),
+      `id:${r.source}:${r.source_id}`,
+      ...(r.canonical_url ? [`url:${r.canonical_url}`] : []),
+      ...(r.dedup_key ? [`key:${r.dedup_key}`] : []),
     ]);
   },
 });
 
 /**
- * Finds the stored posting a fresh one is the same as: by source id, then
- * canonical URL, then normalised company + title + location; or creates it.
- */
-const upsertPosting = async (tx: Tx, p: JobPosting, now: Date): Promise<string> => {
-  const url = canonicalUrl(p.url);
-  const key = dedupKey(p);
-  const existing =
-    (await tx.jobPosting.findUnique({ where: { source_sourceId: { source: p.source, sourceId: p.sourceId } }, select: { id: true, canonicalUrl: true, dedupKey: true } })) ??
-    (url ? await tx.jobPosting.findFirst({ where: { canonicalUrl: url }, orderBy: { firstSeenAt: "asc" }, select: { id: true, canonicalUrl: true, dedupKey: true } }) : null) ??
-    (key ? await tx.jobPosting.findFirst({ where: { dedupKey: key }, orderBy: { firstSeenAt: "asc" }, select: { id: true, canonicalUrl: true, dedupKey: true } }) : null);
-  if (existing) {
-    await tx.jobPosting.update({
-      where: { id: existing.id },
-      // the first identities a posting was stored under stay; missing ones are filled in
-      data: { lastSeenAt: now, ...(url && !existing.canonicalUrl ? { canonicalUrl: url } : {}), ...(key && !existing.dedupKey ? { dedupKey: key } : {}) },
-    });
-    return existing.id;
-  }
-  // A concurrent run may be storing the same posting right now: ON CONFLICT makes
-  // the insert wait for it and then take its row instead of failing.
-  const rows = await tx.$queryRaw<{ id: string }[]>`
-    insert into job_postings (id, source, source_id, url, canonical_url, dedup_key, title, company, location, remote, description, posted_at, salary)
-    values (gen_random_uuid(), ${p.source}, ${p.sourceId}, ${p.url}, ${url}, ${key}, ${p.title}, ${p.company}, ${p.location}, ${p.remote},
-            ${p.description}, ${p.postedAt ? new Date(p.postedAt) : null}, ${p.salary ? JSON.stringify(p.salary) : null}::jsonb)
-    on conflict (source, source_id) do update set last_seen_at = ${now}
-    returning id::text as id`;
-  return rows[0]!.id;
-};
-
-/**
  * Postings are deduplicated across sources and runs (source id, canonical
  * URL, company + title + location); a match is unique per (run, posting), so
  * a replay writes nothing twice and a posting seen twice in one run keeps its
- * best rank.
+ * best rank. One statement (`ja_save_matches`) and one transaction per run.
  */
-export const createResultStore = (db: Db): ResultStore => ({
-  saveMatches: async ({ runId, userId, profileId, matches }) => {
-    await db.prisma.$transaction(async (tx) => {
-      const now = new Date();
-      const saved = new Set<string>();
-      for (const m of [...matches].sort((a, b) => a.rank - b.rank)) {
-        const postingId = await upsertPosting(tx, m.match.posting, now);
-        if (saved.has(postingId)) continue;
-        saved.add(postingId);
-        const data = {
+export const createResultStore = (db: Db): ResultStore => {
+  // The matches of runs finishing together share a transaction.
+  const save = createBatcher<unknown, null>({
+    run: async (runs) => {
+      await db.pool.query({ name: "ja_save_matches", text: "select ja_save_matches($1::jsonb)", values: [JSON.stringify(runs)] });
+      return runs.map(() => null);
+    },
+  });
+  return {
+    saveMatches: async ({ runId, userId, profileId, matches }) => {
+      if (matches.length === 0) return;
+      await save({
+        runId,
+        userId,
+        profileId,
+        matches: matches.map((m) => ({
           rank: m.rank,
           score: m.match.score,
-          reasons: json(m.match.reasons),
-          research: m.research ? json(m.research) : undefined,
+          reasons: m.match.reasons,
+          research: m.research ?? null,
           coverLetter: m.materials?.coverLetter ?? null,
           highlights: m.materials?.highlights ?? [],
-        };
-        await tx.jobMatch.upsert({
-          where: { runId_postingId: { runId, postingId } },
-          create: { runId, userId, profileId, postingId, ...data },
-          update: data,
-        });
-      }
-    });
-  },
-});
+          posting: { ...m.match.posting, canonicalUrl: canonicalUrl(m.match.posting.url), dedupKey: dedupKey(m.match.posting) },
+        })),
+      });
+    },
+  };
+};

@@ -1,7 +1,7 @@
 import { PermanentError, RetryableError } from "@job-agent/shared/errors";
 import { describe, expect, it } from "vitest";
 import { canonicalUrl, dedupKey, dedupePostings } from "../dedup.js";
-import { executeWorkflow, type CheckpointStore, type ExecutionSnapshot, type NodeContext } from "../pipeline.js";
+import { executeWorkflow, type CheckpointStore, type CompletedNode, type ExecutionSnapshot, type NodeContext } from "../pipeline.js";
 import type { CvSource, JobSource, LlmPort, Ports } from "../ports.js";
 import type { JobPosting } from "../schemas.js";
 import { createCorpusSource, createOfflineLlm } from "../offline/index.js";
@@ -121,17 +121,16 @@ describe("CvIngestion", () => {
 describe("engine", () => {
   it("adds up the model tokens each node reports and hands them to the store", async () => {
     const calls: { node: string; tokens?: number }[] = [];
-    const snap: ExecutionSnapshot = { executionId: "e", runId: "r", userId: "u", kind: "profiling", status: "pending", runInput: { profileId: "p" }, checkpoints: {} };
+    const snapshot: ExecutionSnapshot = { executionId: "e", runId: "r", userId: "u", kind: "profiling", runInput: { profileId: "p" }, checkpoints: {} };
+    const record = (c?: CompletedNode) => c && calls.push({ node: c.node, ...(c.tokensUsed ? { tokens: c.tokensUsed } : {}) });
     const store: CheckpointStore = {
-      load: () => Promise.resolve(snap),
-      markRunning: () => Promise.resolve({ attempt: 1, startedAt: NOW }),
+      claim: () => Promise.resolve({ attempt: 1, startedAt: NOW, snapshot, cancelRequested: false, started: "CvIngestion" }),
+      advance: ({ completed, next }) => (record(completed), Promise.resolve({ cancelRequested: false, started: next !== undefined })),
+      finish: ({ completed }) => (record(completed), Promise.resolve()),
       cancelRequested: () => Promise.resolve(false),
-      nodeStarted: () => Promise.resolve(),
-      nodeCompleted: (i) => (calls.push({ node: i.node, ...(i.tokensUsed ? { tokens: i.tokensUsed } : {}) }), Promise.resolve()),
       nodeFailed: () => Promise.resolve(),
       cancelled: () => Promise.resolve(),
       failed: () => Promise.resolve(),
-      completed: () => Promise.resolve(),
     };
     const offline = createOfflineLlm({ clock: { now: () => NOW } });
     const llm: LlmPort = {
