@@ -28,7 +28,7 @@ const freePort = () =>
 
 const figures: Record<string, Spread & { unit: string; target?: string }> = {};
 const record = (name: string, unit: string, values: number[], target?: string) => {
-  figures[name] = { ...spread(values.map((v) => round(v, 1))), unit, ...(target ? { target } : {}) };
+  figures[name] = { ...spread(values.map((v) => round(v, Math.abs(v) < 10 ? 2 : 1))), unit, ...(target ? { target } : {}) };
   const f = figures[name]!;
   console.log(`  ${name}: ${f.median} ${unit} (min ${f.min}, max ${f.max})${target ? ` — target ${target}` : ""}`);
 };
@@ -36,7 +36,7 @@ const record = (name: string, unit: string, values: number[], target?: string) =
 console.log("building…");
 if (spawnSync("pnpm", ["--silent", "build"], { cwd: root, stdio: "inherit" }).status !== 0) process.exit(1);
 
-const collect = async <T extends Record<string, number>>(label: string, fn: (rep: number) => Promise<T>): Promise<T[]> => {
+const collect = async <T extends object>(label: string, fn: (rep: number) => Promise<T>): Promise<T[]> => {
   const out: T[] = [];
   for (let i = 0; i < reps; i++) {
     console.log(`${label}: repetition ${i + 1}/${reps}`);
@@ -78,11 +78,13 @@ if (only.includes("status")) {
 }
 
 if (only.includes("pipeline")) {
-  for (const adapters of ["null", "offline"] as const) {
-    for (const workers of [1, 2]) {
+  const adapterSets = (process.env.BENCH_PIPELINE_ADAPTERS ?? "null,offline").split(",") as ("null" | "offline")[];
+  const workerCounts = (process.env.BENCH_PIPELINE_WORKERS ?? "1,2").split(",").map(Number);
+  for (const adapters of adapterSets) {
+    for (const workers of workerCounts) {
       const n = adapters === "null" ? pipelineRuns : Math.min(pipelineRuns, 500);
       const r = await collect(`pipeline ${adapters} ×${workers}`, (i) =>
-        withStack(`pipe${adapters}${workers}${i}`, ({ env, port }) => pipeline(env, port, { n, workers, adapters, concurrency: 16 })),
+        withStack(`pipe${adapters}${workers}${i}`, ({ env, port, api }) => pipeline(env, port, api, { n, workers, adapters, concurrency: Number(process.env.BENCH_WORKER_CONCURRENCY ?? 64) })),
       );
       const tag = `pipeline ${adapters}, ${workers} worker${workers > 1 ? "s" : ""}, ${n} runs`;
       record(`${tag}: completed/s`, "runs/s", r.map((x) => x.runsPerSec), adapters === "null" && workers === 2 ? ">= 500" : undefined);
@@ -91,6 +93,7 @@ if (only.includes("pipeline")) {
       record(`${tag}: commits per run`, "commits", r.map((x) => x.commitsPerRun));
       record(`${tag}: failed runs`, "count", r.map((x) => x.failed), "0");
       record(`${tag}: worker peak RSS`, "MB", r.map((x) => x.workerPeakRssMb));
+      for (const part of Object.keys(r[0]!.cpuMsPerRun)) record(`${tag}: CPU per run, ${part}`, "ms", r.map((x) => x.cpuMsPerRun[part] ?? 0));
     }
   }
 }

@@ -1,4 +1,4 @@
-import { appEnv, submit } from "./scenarios.js";
+import { appEnv, finishedRuns, submit } from "./scenarios.js";
 import { startApp, stopApp, waitFor, type App, type Env } from "./stack.js";
 import { quantile } from "./stats.js";
 
@@ -48,7 +48,7 @@ export const sse = async (env: Env, port: number, api: App, opts: { clients: num
   await new Promise((r) => setTimeout(r, 2_000));
   const workers = [1, 2].map(() => startApp("worker", appEnv(env, { WORKFLOW_ADAPTERS: "null", WORKER_CONCURRENCY: "16", USER_MAX_CONCURRENT_RUNS: "100000" })));
   try {
-    await waitFor(async () => (await env.db.prisma.run.count({ where: { id: { in: ids }, status: "completed" } })) === ids.length, "the runs", 300_000, 250);
+    await waitFor(async () => (await finishedRuns(env, ["completed"])) >= ids.length, "the runs", 300_000, 250);
     await new Promise((r) => setTimeout(r, 1_000));
   } finally {
     clearInterval(sampler);

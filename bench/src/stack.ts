@@ -1,6 +1,6 @@
 // Starts the real stack for a benchmark: its own database and queue prefix, built apps as separate processes.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readFileSync, readdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createApiKey, createDb, type Db } from "@job-agent/db";
@@ -27,8 +27,12 @@ const procStatus = (pid: number | undefined, field: "VmRSS" | "VmHWM"): number =
   }
 };
 
+/** BENCH_CPU_PROF=<dir>: every app started here writes a V8 CPU profile there when it exits. */
+const cpuProfDir = process.env.BENCH_CPU_PROF;
+
 export const startApp = (name: "api" | "worker" | "scheduler", env: Record<string, string>): App => {
-  const child = spawn(process.execPath, ["dist/main.js"], {
+  const prof = cpuProfDir ? ["--cpu-prof", `--cpu-prof-dir=${cpuProfDir}`, `--cpu-prof-name=${name}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}.cpuprofile`] : [];
+  const child = spawn(process.execPath, [...prof, "dist/main.js"], {
     cwd: join(root, "apps", name),
     env: { ...process.env, NODE_ENV: "production", LOG_LEVEL: "warn", LOG_FORMAT: "json", ...env },
     stdio: ["ignore", "ignore", "inherit"],
@@ -79,6 +83,13 @@ export const prepare = async (tag: string): Promise<Env> => {
   const databaseUrl = u.toString();
   const res = spawnSync("pnpm", ["--silent", "db:migrate"], { cwd: root, env: { ...process.env, DATABASE_URL: databaseUrl }, encoding: "utf8" });
   if (res.status !== 0) throw new Error(`migrate failed: ${res.stderr}`);
+  if (process.env.BENCH_PG_FUNCTIONS) {
+    // Time spent in each SQL function, for `reportFunctions` (new connections pick the setting up).
+    const c = new pg.Client({ connectionString: adminUrl });
+    await c.connect();
+    await c.query(`alter database "${name}" set track_functions = 'pl'`);
+    await c.end();
+  }
   const db = createDb({ url: databaseUrl, poolMax: 4, applicationName: "bench" });
   const { key } = await createApiKey(db, { email: `bench-${tag}@example.com`, plan: "premium" });
   return {
@@ -105,6 +116,77 @@ export const commits = async (databaseUrl: string): Promise<number> => {
     await c.query("select pg_stat_clear_snapshot()");
     const { rows } = await c.query<{ n: string }>("select xact_commit::text as n from pg_stat_database where datname = current_database()");
     return Number(rows[0]?.n ?? 0);
+  } finally {
+    await c.end();
+  }
+};
+
+const CLK_TCK = 100;
+
+/** CPU seconds (user + system) a process has used, from /proc; 0 when it is gone. */
+export const cpuSeconds = (pid: number | undefined): number => {
+  if (!pid) return 0;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
+  } catch {
+    return 0;
+  }
+};
+
+/** Pids of every process whose command name is `comm` (e.g. every Postgres backend, or redis-server). */
+export const pidsOf = (comm: string): number[] => {
+  const out: number[] = [];
+  for (const d of readdirSync("/proc")) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      if (readFileSync(`/proc/${d}/comm`, "utf8").trim() === comm) out.push(Number(d));
+    } catch {
+      /* gone */
+    }
+  }
+  return out;
+};
+
+const cpuByPid = (comm: string): Map<number, number> => new Map(pidsOf(comm).map((p) => [p, cpuSeconds(p)]));
+
+/** CPU used since `before` by the processes alive now (a process that started in between counts whole). */
+const cpuSince = (before: Map<number, number>, after: Map<number, number>): number =>
+  [...after].reduce((n, [pid, s]) => n + s - (before.get(pid) ?? 0), 0);
+
+/**
+ * CPU seconds used by each part of the stack between the call and the call
+ * of what it returns: the apps, Postgres (every backend; one that exited in
+ * between is missed) and Redis, and this benchmark process.
+ */
+export const cpuMeter = (apps: App[]) => {
+  const apps0 = apps.map((a) => cpuSeconds(a.child.pid));
+  const pg0 = cpuByPid("postgres");
+  const redis0 = cpuByPid("redis-server");
+  const bench0 = process.cpuUsage();
+  return (): Record<string, number> => {
+    const byApp: Record<string, number> = {};
+    apps.forEach((a, i) => (byApp[a.name] = (byApp[a.name] ?? 0) + cpuSeconds(a.child.pid) - apps0[i]!));
+    const bench = process.cpuUsage(bench0);
+    return {
+      ...byApp,
+      postgres: cpuSince(pg0, cpuByPid("postgres")),
+      redis: cpuSince(redis0, cpuByPid("redis-server")),
+      bench: (bench.user + bench.system) / 1e6,
+    };
+  };
+};
+
+/** BENCH_PG_FUNCTIONS=1: prints calls and time of the database's SQL functions (pg_stat_user_functions). */
+export const reportFunctions = async (databaseUrl: string): Promise<void> => {
+  if (!process.env.BENCH_PG_FUNCTIONS) return;
+  const c = new pg.Client({ connectionString: databaseUrl });
+  await c.connect();
+  try {
+    await c.query("select pg_stat_force_next_flush()").catch(() => undefined);
+    const { rows } = await c.query("select funcname, calls, round(total_time::numeric, 1) as total_ms, round(self_time::numeric, 1) as self_ms from pg_stat_user_functions order by total_time desc");
+    console.table(rows);
   } finally {
     await c.end();
   }
