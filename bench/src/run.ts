@@ -16,6 +16,8 @@ const pipelineRuns = Number(process.env.BENCH_PIPELINE_RUNS ?? 2000);
 const only = (process.env.BENCH_ONLY ?? "accept,status,pipeline,fanout,sse,memory").split(",");
 const fanOutProfiles = Number(process.env.BENCH_FANOUT_PROFILES ?? 10000);
 const sseClients = Number(process.env.BENCH_SSE_CLIENTS ?? 1000);
+/** The accept rate is measured with each of these numbers of API processes (API_PROCESSES). */
+const apiProcessCounts = (process.env.BENCH_API_PROCESSES ?? "1,2").split(",").map(Number);
 
 const freePort = () =>
   new Promise<number>((resolve) => {
@@ -45,10 +47,10 @@ const collect = async <T extends object>(label: string, fn: (rep: number) => Pro
   return out;
 };
 
-const withStack = async <T>(tag: string, fn: (ctx: { env: Awaited<ReturnType<typeof prepare>>; port: number; api: App }) => Promise<T>): Promise<T> => {
+const withStack = async <T>(tag: string, fn: (ctx: { env: Awaited<ReturnType<typeof prepare>>; port: number; api: App }) => Promise<T>, apiProcesses = 1): Promise<T> => {
   const env = await prepare(tag);
   const port = await freePort();
-  const api = await startApi(env, port);
+  const api = await startApi(env, port, apiProcesses);
   try {
     return await fn({ env, port, api });
   } finally {
@@ -58,11 +60,15 @@ const withStack = async <T>(tag: string, fn: (ctx: { env: Awaited<ReturnType<typ
 };
 
 if (only.includes("accept")) {
-  const r = await collect("accept rate", (i) => withStack(`accept${i}`, ({ env, port }) => acceptRate(env, port)));
-  record("accept: requests/s", "req/s", r.map((x) => x.rps), ">= 2000");
-  record("accept: p50 latency", "ms", r.map((x) => x.p50));
-  record("accept: p99 latency", "ms", r.map((x) => x.p99), "< 50");
-  record("accept: errors", "count", r.map((x) => x.errors), "0");
+  for (const processes of apiProcessCounts) {
+    const tag = `accept, ${processes} API process${processes > 1 ? "es" : ""}`;
+    const r = await collect(tag, (i) => withStack(`accept${processes}${i}`, ({ env, port, api }) => acceptRate(env, port, api), processes));
+    record(`${tag}: requests/s`, "req/s", r.map((x) => x.rps), ">= 2000");
+    record(`${tag}: p50 latency`, "ms", r.map((x) => x.p50));
+    record(`${tag}: p99 latency`, "ms", r.map((x) => x.p99), "< 50");
+    record(`${tag}: errors`, "count", r.map((x) => x.errors), "0");
+    for (const part of Object.keys(r[0]!.cpuMsPerRequest)) record(`${tag}: CPU per request, ${part}`, "ms", r.map((x) => x.cpuMsPerRequest[part] ?? 0));
+  }
 }
 
 if (only.includes("status")) {
@@ -133,9 +139,25 @@ if (only.includes("memory")) {
 const stamp = new Date().toISOString().replace(/[:.]/g, "-");
 const dir = join(root, "bench", "results");
 mkdirSync(dir, { recursive: true });
+const { cpus, totalmem } = await import("node:os");
+const versionOf = (cmd: string, args: string[]) => spawnSync(cmd, args, { encoding: "utf8" }).stdout?.trim() || "unknown";
+const machine = {
+  cpus: cpus().length,
+  cpuModel: cpus()[0]?.model ?? "unknown",
+  memoryGb: Math.round(totalmem() / 2 ** 30),
+  node: process.version,
+  postgres: versionOf("psql", ["--version"]),
+  redis: versionOf("redis-server", ["--version"]),
+};
+const settings = { reps, pipelineRuns, fanOutProfiles, sseClients, apiProcessCounts, workerConcurrency: Number(process.env.BENCH_WORKER_CONCURRENCY ?? 64) };
 const file = join(dir, `${stamp}.json`);
-writeFileSync(file, `${JSON.stringify({ at: new Date().toISOString(), reps, machine: { cpus: (await import("node:os")).cpus().length, node: process.version }, figures }, null, 2)}\n`);
-console.log(`\n| figure | median | min | max | target |\n| --- | --- | --- | --- | --- |`);
-for (const [name, f] of Object.entries(figures)) console.log(`| ${name} | ${f.median} ${f.unit} | ${f.min} | ${f.max} | ${f.target ?? ""} |`);
-console.log(`\nresults: ${file}`);
+writeFileSync(file, `${JSON.stringify({ at: new Date().toISOString(), machine, settings, figures }, null, 2)}\n`);
+const table = [
+  "| figure | median | min | max | target |",
+  "| --- | --- | --- | --- | --- |",
+  ...Object.entries(figures).map(([name, f]) => `| ${name} | ${f.median} ${f.unit} | ${f.min} | ${f.max} | ${f.target ?? ""} |`),
+].join("\n");
+writeFileSync(join(dir, `${stamp}.md`), `# pnpm bench, ${new Date().toISOString()}\n\n${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGb} GiB, Node ${machine.node}, ${machine.postgres}, ${machine.redis}; medians of ${reps} repetitions.\n\n${table}\n`);
+console.log(`\n${table}`);
+console.log(`\nresults: ${file} (and .md)`);
 process.exit(0);

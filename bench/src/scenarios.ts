@@ -12,18 +12,26 @@ export const appEnv = (env: Env, extra: Record<string, string> = {}) => ({
   ...extra,
 });
 
-export const startApi = async (env: Env, port: number): Promise<App> => {
+export const startApi = async (env: Env, port: number, processes = 1): Promise<App> => {
   // The benchmark measures capacity, not the per-key limits that protect it.
   const api = startApp(
     "api",
-    appEnv(env, { PORT: String(port), HOST: "127.0.0.1", DATABASE_POOL_MAX: "20", RATE_LIMIT_PREMIUM: "100000000", MAX_UNFINISHED_RUNS_PREMIUM: "100000000" }),
+    appEnv(env, {
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      API_PROCESSES: String(processes),
+      DATABASE_POOL_MAX: "10",
+      RATE_LIMIT_PREMIUM: "100000000",
+      MAX_UNFINISHED_RUNS_PREMIUM: "100000000",
+    }),
   );
   await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/ready`)).ok, "the API");
   return api;
 };
 
 /** Scenario 1: POST /v1/job-searches → 202 under 50 connections (no worker, so only the accept path is measured). */
-export const acceptRate = async (env: Env, port: number, seconds = 10) => {
+export const acceptRate = async (env: Env, port: number, api: App, seconds = 10) => {
+  const cpu = cpuMeter([api]);
   const r = await autocannon({
     url: `http://127.0.0.1:${port}/v1/job-searches`,
     method: "POST",
@@ -32,7 +40,16 @@ export const acceptRate = async (env: Env, port: number, seconds = 10) => {
     headers: { authorization: `Bearer ${env.key}`, "content-type": "application/json" },
     body,
   });
-  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.timeouts + r.non2xx, total: r.requests.total };
+  const used = cpu();
+  return {
+    rps: r.requests.average,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    errors: r.errors + r.timeouts + r.non2xx,
+    total: r.requests.total,
+    /** CPU milliseconds per accepted request, by part of the stack (`bench` is autocannon). */
+    cpuMsPerRequest: Object.fromEntries(Object.entries(used).map(([k, v]) => [k, (v * 1000) / Math.max(1, r.requests.total)])),
+  };
 };
 
 /** Scenario 2: GET /v1/runs/:id. */

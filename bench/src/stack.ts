@@ -11,11 +11,31 @@ export const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 export interface App {
   name: string;
   child: ChildProcess;
-  /** Resident memory now, bytes (from /proc). */
+  /** Resident memory now, bytes (from /proc), of the process and the processes it started (API_PROCESSES > 1). */
   rss(): number;
-  /** Peak resident memory since start, bytes. */
+  /** Peak resident memory since start, bytes (the largest of the process and those it started). */
   peakRss(): number;
+  /** CPU seconds used so far by the process and those it started. */
+  cpu(): number;
 }
+
+/** A process and its descendants, from the parent pids in /proc. */
+export const processTree = (root: number | undefined): number[] => {
+  if (!root) return [];
+  const parentOf = new Map<number, number>();
+  for (const d of readdirSync("/proc")) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, "utf8");
+      parentOf.set(Number(d), Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]));
+    } catch {
+      /* gone */
+    }
+  }
+  const tree = [root];
+  for (let i = 0; i < tree.length; i++) for (const [pid, ppid] of parentOf) if (ppid === tree[i]) tree.push(pid);
+  return tree;
+};
 
 const procStatus = (pid: number | undefined, field: "VmRSS" | "VmHWM"): number => {
   if (!pid) return 0;
@@ -37,7 +57,14 @@ export const startApp = (name: "api" | "worker" | "scheduler", env: Record<strin
     env: { ...process.env, NODE_ENV: "production", LOG_LEVEL: "warn", LOG_FORMAT: "json", ...env },
     stdio: ["ignore", "ignore", "inherit"],
   });
-  return { name, child, rss: () => procStatus(child.pid, "VmRSS"), peakRss: () => procStatus(child.pid, "VmHWM") };
+  const tree = () => processTree(child.pid);
+  return {
+    name,
+    child,
+    rss: () => tree().reduce((n, pid) => n + procStatus(pid, "VmRSS"), 0),
+    peakRss: () => Math.max(0, ...tree().map((pid) => procStatus(pid, "VmHWM"))),
+    cpu: () => tree().reduce((n, pid) => n + cpuSeconds(pid), 0),
+  };
 };
 
 export const stopApp = (app: App): Promise<void> =>
@@ -161,13 +188,13 @@ const cpuSince = (before: Map<number, number>, after: Map<number, number>): numb
  * between is missed) and Redis, and this benchmark process.
  */
 export const cpuMeter = (apps: App[]) => {
-  const apps0 = apps.map((a) => cpuSeconds(a.child.pid));
+  const apps0 = apps.map((a) => a.cpu());
   const pg0 = cpuByPid("postgres");
   const redis0 = cpuByPid("redis-server");
   const bench0 = process.cpuUsage();
   return (): Record<string, number> => {
     const byApp: Record<string, number> = {};
-    apps.forEach((a, i) => (byApp[a.name] = (byApp[a.name] ?? 0) + cpuSeconds(a.child.pid) - apps0[i]!));
+    apps.forEach((a, i) => (byApp[a.name] = (byApp[a.name] ?? 0) + a.cpu() - apps0[i]!));
     const bench = process.cpuUsage(bench0);
     return {
       ...byApp,

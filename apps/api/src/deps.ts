@@ -33,6 +33,8 @@ export interface AppDeps {
   log: Logger;
   env: AppEnv;
   authenticate: (key: string) => Promise<AuthenticatedUser | null>;
+  /** Forgets the users kept for keys, in this process, at once (after this process revoked a key or changed a user). */
+  forgetKeys?: () => void;
   ready: () => Promise<{ postgres: boolean; redis: boolean }>;
   /** The process's one LISTEN connection, fanned out to event streams. */
   events: RunEventHub;

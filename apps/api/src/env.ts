@@ -9,6 +9,8 @@ export const apiEnvSchema = z.object({
   ...queueEnv,
   ...outboundEnv,
   PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
+  /** API processes sharing the port (node:cluster); 1: this process serves alone. One per core the API may use. */
+  API_PROCESSES: z.coerce.number().int().min(1).max(64).default(1),
   HOST: z.string().default("0.0.0.0"),
   /** Largest JSON body accepted, in bytes. */
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1_024).max(50_000_000).default(1_000_000),
@@ -31,6 +33,12 @@ export const apiEnvSchema = z.object({
   /** Refused before parsing: a DOCX that expands beyond this, a PDF with more pages. */
   DOCX_MAX_UNCOMPRESSED_BYTES: z.coerce.number().int().min(1_000_000).default(50_000_000),
   PDF_MAX_PAGES: z.coerce.number().int().min(1).default(50),
+  /**
+   * How long the user of a valid key is kept in memory, ms (0: asked of Postgres on every request).
+   * A revoked key, or a changed plan or webhook secret, is forgotten at once through Postgres
+   * notifications; this bounds how long a missed notification could matter.
+   */
+  AUTH_CACHE_TTL_MS: z.coerce.number().int().min(0).max(3_600_000).default(60_000),
   /** Comment lines sent on idle event streams so proxies keep them open, ms. */
   SSE_HEARTBEAT_MS: z.coerce.number().int().min(1_000).default(15_000),
   /** How long a repeat of a request whose Idempotency-Key is still in flight waits for its answer before a 409, ms. */

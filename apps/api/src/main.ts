@@ -1,54 +1,11 @@
-import { authenticateKey, createDb, createRunEventListener, pingDb } from "@job-agent/db";
-import { createProducer, createQueueBoard, createRateLimiter, createScheduleSync } from "@job-agent/queue";
-import { createLogger, flushSentry, initSentry } from "@job-agent/shared";
-import { createApp } from "./app.js";
+import cluster from "node:cluster";
 import { loadApiEnv } from "./env.js";
 
 const env = loadApiEnv();
-const log = createLogger({ app: "api", level: env.LOG_LEVEL, format: env.LOG_FORMAT ?? (env.NODE_ENV === "production" ? "json" : "pretty") });
-await initSentry({ dsn: env.SENTRY_DSN, app: "api", environment: env.SENTRY_ENVIRONMENT ?? env.NODE_ENV, release: env.SENTRY_RELEASE });
-const db = createDb({ url: env.DATABASE_URL, poolMax: env.DATABASE_POOL_MAX, applicationName: "job-agent-api" });
-const queueConfig = { url: env.REDIS_URL, prefix: env.QUEUE_PREFIX };
-const producer = createProducer({ config: queueConfig, onError: (err) => log.warn("redis error", { error: err.message }) });
-const limiter = createRateLimiter({ config: queueConfig, onError: (err) => log.warn("rate limiter error", { error: err.message }) });
-const schedules = createScheduleSync(queueConfig, (err) => log.warn("redis error", { error: err.message }));
-const board = createQueueBoard(queueConfig, "/admin/queues");
-// One LISTEN connection for the whole process; every event stream is fed from it.
-const events = createRunEventListener({
-  url: env.DATABASE_URL,
-  applicationName: "job-agent-api-listen",
-  onError: (err) => log.warn("run event listener error", { error: err.message }),
-  onReconnected: () => log.info("run event listener reconnected"),
-});
-
-const app = createApp({
-  db,
-  producer,
-  log,
-  env,
-  events,
-  limiter,
-  schedules,
-  board,
-  authenticate: (key) => authenticateKey(db, key),
-  ready: async () => ({ postgres: await pingDb(db), redis: await producer.ping() }),
-});
-
-const server = app.listen(env.PORT, env.HOST, () => {
-  const addr = server.address();
-  const port = typeof addr === "object" && addr ? addr.port : env.PORT;
-  log.info("api listening", { port });
-});
-
-const shutdown = (signal: string) => {
-  log.info("shutting down", { signal });
-  // Event streams are long-lived: end them so close() can finish.
-  server.closeIdleConnections();
-  void events.close();
-  server.close(() => {
-    void Promise.all([producer.close(), limiter.close(), schedules.close(), board.close(), db.close(), flushSentry()]).finally(() => process.exit(0));
-  });
-  setTimeout(() => process.exit(0), 10_000).unref();
-};
-process.once("SIGTERM", () => shutdown("SIGTERM"));
-process.once("SIGINT", () => shutdown("SIGINT"));
+if (cluster.isPrimary && env.API_PROCESSES > 1) {
+  const { supervise } = await import("./cluster.js");
+  supervise(env);
+} else {
+  const { serve } = await import("./server.js");
+  await serve(env);
+}

@@ -2,6 +2,14 @@ import { getRunStatus, listRunEvents, type Db, type RunEvent, type RunEventHub }
 import type { Request, Response } from "express";
 
 const TERMINAL = new Set(["completed", "failed", "cancelled"]);
+
+/** An event as an SSE frame, made once however many streams of its run send it. */
+const frames = new WeakMap<RunEvent, string>();
+const frameOf = (e: RunEvent): string => {
+  let f = frames.get(e);
+  if (f === undefined) frames.set(e, (f = `id: ${e.id}\nevent: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`));
+  return f;
+};
 const isEnd = (e: RunEvent) => e.type === "run.status" && e.status !== undefined && TERMINAL.has(e.status);
 
 /** The id to resume after: `Last-Event-ID` (what browsers send on reconnect) or `?lastEventId=`. */
@@ -41,11 +49,21 @@ export const streamRunEvents = async (
   let replaying = true;
   let pending: RunEvent[] = [];
 
+  // The events that arrive together (one notification carries many) leave in one write.
+  let corked = false;
   const send = (e: RunEvent) => {
     const id = BigInt(e.id);
     if (closed || id <= last) return;
     last = id;
-    res.write(`id: ${e.id}\nevent: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`);
+    if (!corked) {
+      corked = true;
+      res.cork();
+      process.nextTick(() => {
+        corked = false;
+        res.uncork();
+      });
+    }
+    res.write(frameOf(e));
     if (isEnd(e)) finish();
   };
 

@@ -1,7 +1,7 @@
 import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
 import type { Express } from "express";
-import { authenticateKey, createApiKey, createRunEventListener, pingDb, type RunEventHub } from "@job-agent/db";
+import { createApiKey, createAuthenticator, createRunEventListener, pingDb, type RunEventHub } from "@job-agent/db";
 import { createTestDatabase, type TestDatabase } from "@job-agent/db/testing";
 import { createProducer, createQueueBoard, createRateLimiter, createScheduleSync, createWorkers, type Producer, type Workers } from "@job-agent/queue";
 import { cleanupQueues, testQueueConfig } from "@job-agent/queue/testing";
@@ -43,7 +43,8 @@ export const startStack = async (opts: {
   const limiter = createRateLimiter({ config: apiConfig, ...(opts.apiRedis ? { timeoutMs: opts.apiRedis.timeoutMs } : {}) });
   const schedules = createScheduleSync(config);
   const board = createQueueBoard(config, "/admin/queues");
-  const events = createRunEventListener({ url: tdb.url, reconnectMs: 100 });
+  const auth = createAuthenticator(tdb.db, { ttlMs: 60_000 });
+  const events = createRunEventListener({ url: tdb.url, reconnectMs: 100, onAuthChanged: auth.clear });
   await events.ready();
   const env: AppEnv = { ...defaultAppEnv, NODE_ENV: "test", BODY_LIMIT_BYTES: opts.bodyLimit ?? 1_000_000, ...opts.env };
   const app = createApp({
@@ -56,7 +57,8 @@ export const startStack = async (opts: {
     schedules,
     board,
     ...(opts.resolve ? { resolve: opts.resolve } : {}),
-    authenticate: (key) => authenticateKey(tdb.db, key),
+    authenticate: auth.authenticate,
+    forgetKeys: auth.clear,
     ready: async () => ({ postgres: await pingDb(tdb.db), redis: await producer.ping() }),
   });
   const server: Server = await new Promise((resolve) => {

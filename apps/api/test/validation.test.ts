@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { eventually } from "@job-agent/shared/testing";
 import { call, startStack, type Stack } from "./support.js";
 
 let s: Stack;
@@ -99,7 +100,10 @@ describe("authentication", () => {
     const before = await counts();
     expectProblem(await call(s.base, "POST", "/v1/job-searches", { body: { query: "x", location: "y" } }), 401);
     expect(await counts()).toEqual(before);
+    expect((await call(s.base, "GET", "/v1/me", { key: s.keyB })).status).toBe(200);
+    // Revoked in the database by anyone (another API process, the CLI): Postgres tells every API process.
     await s.tdb.db.prisma.apiKey.updateMany({ where: { user: { email: "b@example.com" } }, data: { revokedAt: new Date() } });
+    await eventually(async () => (await call(s.base, "GET", "/v1/me", { key: s.keyB })).status === 401, "the revoked key refused", 5_000);
     expectProblem(await call(s.base, "GET", "/v1/me", { key: s.keyB }), 401);
   });
 

@@ -18,6 +18,8 @@ export const schedulerEnvSchema = z.object({
   STALE_RUNNING_MS: ms(600_000, 1_000),
   /** A finished run whose webhook has not been attempted after this long has its delivery asked for again. */
   DELIVERY_RECONCILE_GRACE_MS: ms(30_000),
+  /** Schedule firings handled at once; firings that arrive together share a transaction, so a morning's schedules go quickly. */
+  SCHEDULE_FIRE_CONCURRENCY: z.coerce.number().int().min(1).max(1_000).default(64),
   /** How often the queue's job schedulers are brought in step with the schedules table. */
   SCHEDULE_SYNC_INTERVAL_MS: ms(60_000, 100),
   /** How often queues, workers, Redis and Postgres are checked for alerts. */

@@ -25,6 +25,7 @@ const sync = createScheduleSync(queueConfig, onRedisError);
 const runner = createScheduleRunner({
   config: queueConfig,
   onError: onRedisError,
+  concurrency: env.SCHEDULE_FIRE_CONCURRENCY,
   onFire: async (fire) => {
     const started = await fireSchedule({ db, producer }, fire);
     log.info("schedule fired", { profileId: fire.profileId, slot: fire.slot.toISOString(), runs: started });

@@ -30,7 +30,15 @@ export interface RunEventListenerOptions {
   maxReconnectMs?: number;
   onError?: (err: Error) => void;
   onReconnected?: () => void;
+  /**
+   * A key or user changed in a way that may revoke or alter a key (`auth_changed`), or
+   * notifications may have been missed (the connection was lost): what was kept of keys is stale.
+   */
+  onAuthChanged?: () => void;
 }
+
+/** The channel that announces changes to keys and users (see the hot_paths migration). */
+export const AUTH_CHANGED_CHANNEL = "auth_changed";
 
 /**
  * The one Postgres `LISTEN run_events` connection of a process, fanned out in
@@ -89,6 +97,8 @@ export const createRunEventListener = (opts: RunEventListenerOptions): RunEventH
       failed = true;
       listening = false;
       if (err) opts.onError?.(err);
+      // until it is back, changes to keys go unheard
+      opts.onAuthChanged?.();
       c.removeAllListeners("notification");
       void c.end().catch(() => undefined);
       if (client === c) client = null;
@@ -98,10 +108,11 @@ export const createRunEventListener = (opts: RunEventListenerOptions): RunEventH
     c.on("end", () => onLost());
     c.on("notification", (msg) => {
       if (msg.channel === RUN_EVENTS_CHANNEL) dispatch(msg.payload);
+      else if (msg.channel === AUTH_CHANGED_CHANNEL) opts.onAuthChanged?.();
     });
     try {
       await c.connect();
-      await c.query(`LISTEN ${RUN_EVENTS_CHANNEL}`);
+      await c.query(`LISTEN ${RUN_EVENTS_CHANNEL}; LISTEN ${AUTH_CHANGED_CHANNEL}`);
     } catch (err) {
       onLost(err instanceof Error ? err : new Error(String(err)));
       return;
@@ -115,6 +126,7 @@ export const createRunEventListener = (opts: RunEventListenerOptions): RunEventH
     delay = opts.reconnectMs ?? 500;
     if (everConnected) {
       opts.onReconnected?.();
+      opts.onAuthChanged?.();
       for (const subs of subscribers.values()) for (const s of [...subs]) s.onResync();
     }
     everConnected = true;

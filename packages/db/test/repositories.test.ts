@@ -9,6 +9,7 @@ import {
   hashKey,
   listPendingExecutions,
 } from "../src/index.js";
+import { eventually } from "@job-agent/shared/testing";
 import { createTestDatabase, type TestDatabase } from "./support/index.js";
 
 const NODES = { profiling: ["CvIngestion", "ProfileExtraction", "TitleSuggestion"], job_search: ["ProfileRetrieval", "Discovery", "Matching", "Research", "Fabrication", "Completion", "Delivery"] };
@@ -178,5 +179,51 @@ describe("storing the same posting from concurrent runs", () => {
     );
     expect(await t.db.prisma.jobPosting.count({ where: { source: "race" } })).toBe(1);
     expect(await t.db.prisma.jobMatch.count({ where: { posting: { source: "race" } } })).toBe(8);
+  });
+});
+
+describe("the authenticator", () => {
+  it("keeps the users of valid keys until told that keys or users changed, and refuses revoked keys from then on", async () => {
+    const { createAuthenticator, createRunEventListener } = await import("../src/index.js");
+    const { key, user } = await createApiKey(t.db, { email: "cache@example.com", plan: "free" });
+    const auth = createAuthenticator(t.db, { ttlMs: 60_000 });
+    expect(await auth.authenticate(key)).toMatchObject({ id: user.id, plan: "free" });
+    expect(await auth.authenticate("ja_unknown")).toBeNull();
+    expect(auth.size()).toBe(1);
+
+    // Kept: a change nobody announced is not seen...
+    await t.db.pool.query("alter table users disable trigger users_auth_changed");
+    await t.db.prisma.user.update({ where: { id: user.id }, data: { plan: "premium" } });
+    await t.db.pool.query("alter table users enable trigger users_auth_changed");
+    expect(await auth.authenticate(key)).toMatchObject({ plan: "free" });
+    // ...until it is: the database announces changes to keys and users on auth_changed.
+    const heard: number[] = [];
+    const listener = createRunEventListener({ url: t.url, onAuthChanged: () => (heard.push(Date.now()), auth.clear()) });
+    await listener.ready();
+    try {
+      await t.db.prisma.user.update({ where: { id: user.id }, data: { plan: "premium" } });
+      await eventually(() => heard.length > 0, "the auth_changed notification");
+      expect(auth.size()).toBe(0);
+      expect(await auth.authenticate(key)).toMatchObject({ plan: "premium" });
+      await t.db.prisma.apiKey.updateMany({ where: { userId: user.id }, data: { revokedAt: new Date() } });
+      await eventually(async () => (await auth.authenticate(key)) === null, "the revoked key refused");
+      // A key's last use is recorded without announcing anything.
+      const before = heard.length;
+      await t.db.prisma.apiKey.updateMany({ where: { userId: user.id }, data: { lastUsedAt: new Date() } });
+      await new Promise((r) => setTimeout(r, 200));
+      expect(heard.length).toBe(before);
+    } finally {
+      await listener.close();
+    }
+  });
+
+  it("keeps nothing with a time to live of 0", async () => {
+    const { createAuthenticator } = await import("../src/index.js");
+    const { key } = await createApiKey(t.db, { email: "nocache@example.com" });
+    const auth = createAuthenticator(t.db, { ttlMs: 0 });
+    expect(await auth.authenticate(key)).not.toBeNull();
+    expect(auth.size()).toBe(0);
+    await t.db.prisma.apiKey.updateMany({ where: { user: { email: "nocache@example.com" } }, data: { revokedAt: new Date() } });
+    expect(await auth.authenticate(key)).toBeNull();
   });
 });

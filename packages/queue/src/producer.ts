@@ -69,7 +69,8 @@ export const createProducer = ({ config, timeoutMs = 2_000, onError }: ProducerO
     if (!q) {
       q = new Queue(name, {
         prefix: config.prefix,
-        connection: { url: config.url, enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2_000 },
+        // Commands issued in the same tick (concurrent requests' enqueues) leave in one write.
+        connection: { url: config.url, enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2_000, enableAutoPipelining: true },
         defaultJobOptions: { ...RETENTION },
       });
       q.on("error", (err: Error) => onError?.(err));

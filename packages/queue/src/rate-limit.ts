@@ -46,7 +46,7 @@ return {n, ttl}
  * Keys live under the queue prefix (`<prefix>:ratelimit:…`).
  */
 export const createRateLimiter = ({ config, timeoutMs = 500, onError }: RateLimiterOptions): RateLimiter => {
-  const redis = new Redis(config.url, { enableOfflineQueue: true, maxRetriesPerRequest: 1, connectTimeout: 2_000, lazyConnect: false });
+  const redis = new Redis(config.url, { enableOfflineQueue: true, maxRetriesPerRequest: 1, connectTimeout: 2_000, lazyConnect: false, enableAutoPipelining: true });
   redis.on("error", (err: Error) => onError?.(err));
   // Sent once, then called by its SHA (EVALSHA), not re-sent and re-hashed on every request.
   redis.defineCommand("rateLimitHit", { numberOfKeys: 1, lua: SCRIPT });

@@ -10,7 +10,7 @@ import { AdminCreateKeyBody, AdminListKeysQuery } from "../schemas.js";
  * the admin check in front of this router). Queue dashboards and counts
  * mount beside these routes.
  */
-export const adminRouter = ({ db, log, producer, board }: AppDeps): Router => {
+export const adminRouter = ({ db, log, producer, board, forgetKeys }: AppDeps): Router => {
   const r = Router();
   const alerts = createAlertStore(db);
 
@@ -72,6 +72,7 @@ export const adminRouter = ({ db, log, producer, board }: AppDeps): Router => {
       const existing = await getApiKey(db, keyId);
       if (!existing) throw notFound("key");
       const [revoked] = await revokeApiKeys(db, { keyId });
+      forgetKeys?.();
       log.info("api key revoked", { by: currentUser(res).id, keyId });
       res.json(revoked ?? existing);
     }),

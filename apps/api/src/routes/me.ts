@@ -3,7 +3,7 @@ import { Router } from "express";
 import type { AppDeps } from "../deps.js";
 import { currentUser, route } from "../http.js";
 
-export const meRouter = ({ db, log }: AppDeps): Router => {
+export const meRouter = ({ db, log, forgetKeys }: AppDeps): Router => {
   const r = Router();
 
   r.get("/v1/me", (_req, res) => {
@@ -16,6 +16,7 @@ export const meRouter = ({ db, log }: AppDeps): Router => {
     route(async (_req, res) => {
       const u = currentUser(res);
       const webhookSecret = await rotateWebhookSecret(db, u.id);
+      forgetKeys?.();
       log.info("webhook secret rotated", { userId: u.id });
       res.json({ webhookSecret });
     }),

@@ -1,30 +1,45 @@
 import type { Db } from "../client.js";
+import type { RunKind } from "../../generated/prisma/client.js";
 import type { PendingExecution } from "./runs.js";
 
-/** Executions in `status` whose `field` is at or before `before`, oldest first, as the reconciler needs them. */
-const listExecutions = async (
-  db: Db,
-  q: { status: "pending" | "running"; field: "createdAt" | "updatedAt"; before: Date; limit: number },
-): Promise<PendingExecution[]> => {
-  const rows = await db.prisma.workflowExecution.findMany({
-    where: { status: q.status, [q.field]: { lte: q.before } },
-    orderBy: { [q.field]: "asc" },
-    take: q.limit,
-    select: { id: true, runId: true, run: { select: { kind: true, priority: true, userId: true, webhookUrl: true } } },
-  });
-  return rows.map((r) => ({ executionId: r.id, runId: r.runId, kind: r.run.kind, priority: r.run.priority, userId: r.run.userId, webhook: r.run.webhookUrl !== null }));
+interface ExecutionRow {
+  execution_id: string;
+  run_id: string;
+  kind: RunKind;
+  priority: number;
+  user_id: string;
+  webhook: boolean;
+}
+
+/** Executions in a status whose timestamp is at or before `$1`, oldest first, at most `$2`: one statement per list. */
+const listSql = (status: "pending" | "running", column: "created_at" | "updated_at") => `
+select e.id as execution_id, e.run_id, r.kind, r.priority, r.user_id, r.webhook_url is not null as webhook
+  from workflow_executions e join runs r on r.id = e.run_id
+ where e.status = '${status}' and e.${column} <= $1
+ order by e.${column}
+ limit $2`;
+
+const LISTS = {
+  pending: { name: "ja_pending_executions", text: listSql("pending", "created_at") },
+  stale: { name: "ja_stale_running", text: listSql("running", "updated_at") },
+} as const;
+
+/** The executions of one of LISTS, as the reconciler needs them. */
+const listExecutions = async (db: Db, list: keyof typeof LISTS, q: { before: Date; limit: number }): Promise<PendingExecution[]> => {
+  const { rows } = await db.pool.query<ExecutionRow>({ ...LISTS[list], values: [q.before, q.limit] });
+  return rows.map((r) => ({ executionId: r.execution_id, runId: r.run_id, kind: r.kind, priority: r.priority, userId: r.user_id, webhook: r.webhook }));
 };
 
 /** Executions still waiting to start, oldest first (for the reconciler). */
 export const listPendingExecutions = (db: Db, q: { createdBefore: Date; limit: number }): Promise<PendingExecution[]> =>
-  listExecutions(db, { status: "pending", field: "createdAt", before: q.createdBefore, limit: q.limit });
+  listExecutions(db, "pending", { before: q.createdBefore, limit: q.limit });
 
 /**
  * Executions marked running that have not moved for a while: candidates for
  * the reconciler, which hands back those whose job is gone.
  */
 export const listStaleRunning = (db: Db, q: { updatedBefore: Date; limit: number }): Promise<PendingExecution[]> =>
-  listExecutions(db, { status: "running", field: "updatedAt", before: q.updatedBefore, limit: q.limit });
+  listExecutions(db, "stale", { before: q.updatedBefore, limit: q.limit });
 
 /** Run counts by status and kind since a moment, for /admin/stats. */
 export const countRunsSince = async (db: Db, since: Date): Promise<{ kind: string; status: string; count: number }[]> => {
@@ -37,11 +52,13 @@ export const getFailureContext = async (
   db: Db,
   executionId: string,
 ): Promise<{ runId: string; userId: string; node: string | null; attempts: number } | null> => {
-  const e = await db.prisma.workflowExecution.findUnique({
-    where: { id: executionId },
-    select: { runId: true, currentNode: true, attempts: true, run: { select: { userId: true } } },
+  const { rows } = await db.pool.query<{ run_id: string; user_id: string; current_node: string | null; attempts: number }>({
+    name: "ja_failure_context",
+    text: "select e.run_id, r.user_id, e.current_node, e.attempts from workflow_executions e join runs r on r.id = e.run_id where e.id = $1",
+    values: [executionId],
   });
-  return e ? { runId: e.runId, userId: e.run.userId, node: e.currentNode, attempts: e.attempts } : null;
+  const e = rows[0];
+  return e ? { runId: e.run_id, userId: e.user_id, node: e.current_node, attempts: e.attempts } : null;
 };
 
 export interface NodeStat {

@@ -95,6 +95,51 @@ select k.id as key_id, k.hash, k.prefix, k.revoked_at, k.last_used_at, u.id as u
 
 const LAST_USED_RESOLUTION_MS = 60_000;
 
+export interface Authenticator {
+  /** The user a key belongs to, or null (see authenticateKey). */
+  authenticate: (key: string) => Promise<AuthenticatedUser | null>;
+  /** Forgets every key kept: call it when keys or users change (`auth_changed`). */
+  clear: () => void;
+  /** Keys kept now (for tests). */
+  size: () => number;
+}
+
+/**
+ * authenticateKey with the answers for valid keys kept for `ttlMs`, so a
+ * busy client costs no database round trip per request. Whatever could
+ * revoke or alter a key is announced on `auth_changed` (database triggers)
+ * and must reach `clear()` (the API's listener does that), so a revoked key
+ * stops working as soon as the notification arrives; `ttlMs` bounds how long
+ * a missed notification could matter. At most `maxKeys` are kept. ttlMs 0:
+ * nothing is kept.
+ */
+export const createAuthenticator = (db: Db, { ttlMs, maxKeys = 10_000 }: { ttlMs: number; maxKeys?: number }): Authenticator => {
+  const kept = new Map<string, { user: AuthenticatedUser; until: number }>();
+  let generation = 0;
+  return {
+    authenticate: async (key) => {
+      // kept by hash: the process holds no key longer than its request
+      const id = hashKey(key);
+      const hit = kept.get(id);
+      if (hit && hit.until > Date.now()) return hit.user;
+      if (hit) kept.delete(id);
+      const seen = generation;
+      const user = await authenticateKey(db, key);
+      // an answer read before a change was announced is not kept
+      if (user && ttlMs > 0 && seen === generation) {
+        if (kept.size >= maxKeys) kept.delete(kept.keys().next().value!);
+        kept.set(id, { user, until: Date.now() + ttlMs });
+      }
+      return user;
+    },
+    clear: () => {
+      generation += 1;
+      kept.clear();
+    },
+    size: () => kept.size,
+  };
+};
+
 export interface ApiKeyView {
   keyId: string;
   prefix: string;

@@ -1,3 +1,4 @@
+import { createBatcher, type Batcher } from "@job-agent/shared";
 import type { Db } from "../client.js";
 import type { CreatedRun } from "./runs.js";
 
@@ -44,10 +45,39 @@ export const getSchedule = async (db: Db, userId: string, profileId: string): Pr
 };
 
 /** Every schedule, for keeping the queue's job schedulers in step with the database. */
-export const listSchedules = async (db: Db): Promise<ScheduleView[]> =>
-  (await db.prisma.schedule.findMany({ orderBy: { createdAt: "asc" } })).map(view);
+export const listSchedules = async (db: Db): Promise<ScheduleView[]> => {
+  const { rows } = await db.pool.query<ScheduleView>({
+    name: "ja_list_schedules",
+    text: `select profile_id as "profileId", user_id as "userId", cron, timezone, enabled, last_fired_at as "lastFiredAt", updated_at as "updatedAt"
+             from schedules order by created_at`,
+  });
+  return rows.map(view);
+};
 
-const DEFAULT_SEARCH = { numResults: 25, maxScreening: 10 };
+const DEFAULT_SEARCH = { numResults: 25, maxScreening: 10, sources: null };
+
+interface Firing {
+  profileId: string;
+  slot: string;
+  priority: Record<"free" | "premium", number>;
+  search: typeof DEFAULT_SEARCH;
+}
+
+/** The firings that arrive together share a transaction (`ja_fire_schedules`). */
+const firings = new WeakMap<Db, Batcher<Firing, { runId: string; executionId: string; userId: string; priority: number }[]>>();
+const fire = (db: Db) => {
+  let b = firings.get(db);
+  if (!b) {
+    b = createBatcher({
+      run: async (items) => {
+        const { rows } = await db.pool.query({ name: "ja_fire_schedules", text: "select ja_fire_schedules($1::jsonb) as r", values: [JSON.stringify(items)] });
+        return (rows[0] as { r: { runId: string; executionId: string; userId: string; priority: number }[][] }).r;
+      },
+    });
+    firings.set(db, b);
+  }
+  return b;
+};
 
 /**
  * One firing of a schedule: claims the slot (so a firing seen twice, by two
@@ -61,37 +91,12 @@ export const startScheduledSearches = async (
   profileId: string,
   slot: Date,
   priorityForPlan: (plan: "free" | "premium") => number,
-): Promise<CreatedRun[]> =>
-  db.prisma.$transaction(async (tx) => {
-    const claimed = await tx.schedule.updateMany({
-      where: { profileId, enabled: true, OR: [{ lastFiredAt: null }, { lastFiredAt: { lt: slot } }] },
-      data: { lastFiredAt: slot },
-    });
-    if (claimed.count === 0) return [];
-    const profile = await tx.profile.findUnique({
-      where: { id: profileId },
-      select: { userId: true, status: true, location: true, data: true, suggestedTitles: true, user: { select: { plan: true } } },
-    });
-    if (!profile || profile.status !== "ready" || profile.suggestedTitles.length === 0) return [];
-    const extracted = profile.data as { location?: string | null } | null;
-    const location = profile.location ?? extracted?.location ?? "";
-    const priority = priorityForPlan(profile.user.plan);
-    const created: CreatedRun[] = [];
-    for (const query of profile.suggestedTitles) {
-      const input = {
-        query,
-        location,
-        profileId,
-        ...DEFAULT_SEARCH,
-        sources: null,
-        scheduledFor: slot.toISOString(),
-        onlyNewForProfile: true,
-      };
-      const run = await tx.run.create({
-        data: { userId: profile.userId, kind: "job_search", profileId, input: input, priority, executions: { create: {} } },
-        select: { id: true, executions: { select: { id: true } } },
-      });
-      created.push({ runId: run.id, executionId: run.executions[0]!.id, kind: "job_search", priority, userId: profile.userId, webhook: false });
-    }
-    return created;
+): Promise<CreatedRun[]> => {
+  const runs = await fire(db)({
+    profileId,
+    slot: slot.toISOString(),
+    priority: { free: priorityForPlan("free"), premium: priorityForPlan("premium") },
+    search: DEFAULT_SEARCH,
   });
+  return runs.map((r) => ({ ...r, kind: "job_search" as const, webhook: false }));
+};

@@ -499,3 +499,65 @@ BEGIN
   END LOOP;
   END LOOP;
 END $$;
+
+-- ---------------------------------------------------------------------------
+-- Schedule firings, many at once (a morning's schedules fire together):
+-- p = [{profileId, slot, priority: {free, premium}, search: {defaults of a scheduled search}}].
+-- Each firing claims its slot (a firing seen twice, by two schedulers or a retried job, starts
+-- nothing the second time) and creates a job search per suggested title of a ready profile.
+-- → per firing [{runId, executionId, userId, priority}], empty when nothing started.
+CREATE FUNCTION ja_fire_schedules(p JSONB) RETURNS JSONB LANGUAGE plpgsql
+SET enable_seqscan = off AS $$
+DECLARE
+  f RECORD;
+  pr RECORD;
+  v_out JSONB[] := array_fill('[]'::JSONB, ARRAY[jsonb_array_length(p)]);
+  v_priority INTEGER;
+  v_runs JSONB;
+BEGIN
+  -- schedules are claimed in profile order: two batches never wait on each other in a cycle
+  FOR f IN SELECT x, i, (x->>'profileId')::uuid AS profile_id, (x->>'slot')::timestamptz AS slot
+             FROM jsonb_array_elements(p) WITH ORDINALITY AS t(x, i) ORDER BY x->>'profileId' LOOP
+    UPDATE schedules SET last_fired_at = f.slot, updated_at = now()
+     WHERE profile_id = f.profile_id AND enabled AND (last_fired_at IS NULL OR last_fired_at < f.slot);
+    CONTINUE WHEN NOT FOUND;
+    SELECT pf.user_id, pf.status, coalesce(pf.location, pf.data->>'location', '') AS location, pf.suggested_titles, u.plan
+      INTO pr FROM profiles pf JOIN users u ON u.id = pf.user_id WHERE pf.id = f.profile_id;
+    CONTINUE WHEN NOT FOUND OR pr.status <> 'ready' OR coalesce(cardinality(pr.suggested_titles), 0) = 0;
+    v_priority := (f.x->'priority'->>(pr.plan::text))::int;
+    WITH src AS (
+      SELECT gen_random_uuid() AS run_id, gen_random_uuid() AS exec_id, q, n
+        FROM unnest(pr.suggested_titles) WITH ORDINALITY AS t(q, n)
+    ), new_runs AS (
+      INSERT INTO runs (id, user_id, kind, status, profile_id, input, priority, created_at, updated_at)
+      SELECT run_id, pr.user_id, 'job_search', 'pending', f.profile_id,
+             f.x->'search' || jsonb_build_object('query', q, 'location', pr.location, 'profileId', f.profile_id,
+                                                 'scheduledFor', f.x->'slot', 'onlyNewForProfile', true),
+             v_priority, clock_timestamp(), now()
+        FROM src ORDER BY n
+      RETURNING id
+    ), new_execs AS (
+      INSERT INTO workflow_executions (id, run_id, created_at, updated_at)
+      SELECT exec_id, run_id, now(), now() FROM src WHERE run_id IN (SELECT id FROM new_runs) ORDER BY n
+    )
+    SELECT jsonb_agg(jsonb_build_object('runId', run_id, 'executionId', exec_id, 'userId', pr.user_id, 'priority', v_priority) ORDER BY n)
+      INTO v_runs FROM src;
+    v_out[f.i] := v_runs;
+  END LOOP;
+  RETURN to_jsonb(v_out);
+END $$;
+
+-- ---------------------------------------------------------------------------
+-- API processes keep the users of recently seen keys; any change that could revoke or alter one
+-- (a key revoked or deleted, a user's plan, admin flag, email or webhook secret changed, a user
+-- deleted) is announced on `auth_changed`, and every process forgets what it kept.
+CREATE FUNCTION ja_auth_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM pg_notify('auth_changed', TG_TABLE_NAME);
+  RETURN NULL;
+END $$;
+
+CREATE TRIGGER api_keys_auth_changed AFTER UPDATE OF revoked_at, hash, prefix, user_id OR DELETE ON api_keys
+  FOR EACH STATEMENT EXECUTE FUNCTION ja_auth_changed();
+CREATE TRIGGER users_auth_changed AFTER UPDATE OF plan, is_admin, email, webhook_secret OR DELETE ON users
+  FOR EACH STATEMENT EXECUTE FUNCTION ja_auth_changed();
