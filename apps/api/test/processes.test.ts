@@ -53,7 +53,7 @@ describe("API_PROCESSES", () => {
     });
     children.push(child);
     let logs = "";
-    child.stderr!.on("data", (b: Buffer) => (logs += b.toString()));
+    child.stderr.on("data", (b: Buffer) => (logs += b.toString()));
     const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
 
     await eventually(async () => (await fetch(`http://127.0.0.1:${port}/ready`).catch(() => null))?.ok === true, "the API on its port");
