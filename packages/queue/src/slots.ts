@@ -54,7 +54,8 @@ interface SlotScripts {
 }
 
 export const createSlots = ({ config, ttlMs, namespace = "slots", onError }: SlotsOptions): Slots => {
-  const redis = new Redis(config.url, { maxRetriesPerRequest: null, connectTimeout: 5_000 });
+  // Concurrent jobs' slot commands leave in one write.
+  const redis = new Redis(config.url, { maxRetriesPerRequest: null, connectTimeout: 5_000, enableAutoPipelining: true });
   redis.on("error", (err: Error) => onError?.(err));
   redis.defineCommand("slotAcquire", { numberOfKeys: 1, lua: ACQUIRE });
   redis.defineCommand("slotRefresh", { numberOfKeys: 1, lua: REFRESH });

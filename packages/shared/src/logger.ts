@@ -23,14 +23,10 @@ const LEVELS: Record<string, number> = winston.config.npm.levels;
 
 /** The one logger factory: every line carries `app`, level and time. */
 export const createLogger = ({ app, level = "info", format = "json" }: LoggerOptions): Logger => {
-  // Winston filters by level only in its transports, after every format has run (timestamp,
-  // JSON); lines below the level are dropped here instead, before any of that work.
-  const enabled = winston.format((info) => ((LEVELS[info.level] ?? 0) <= (LEVELS[logger.level] ?? LEVELS.info!) ? info : false));
   const logger: Logger = winston.createLogger({
     level,
     defaultMeta: { app },
     format: winston.format.combine(
-      enabled(),
       redact(),
       winston.format.timestamp(),
       winston.format.errors({ stack: false }),
@@ -43,5 +39,11 @@ export const createLogger = ({ app, level = "info", format = "json" }: LoggerOpt
     ),
     transports: [new winston.transports.Console({ stderrLevels: ["error", "warn", "info", "debug"] })],
   });
+  // Winston filters by level only in its transports, after the line has gone through its stream and
+  // every format (timestamp, JSON); a line below the current level is dropped before any of that.
+  for (const name of Object.keys(LEVELS)) {
+    const write = (logger as unknown as Record<string, (...args: unknown[]) => Logger>)[name]!.bind(logger);
+    (logger as unknown as Record<string, (...args: unknown[]) => Logger>)[name] = (...args: unknown[]) => (logger.isLevelEnabled(name) ? write(...args) : logger);
+  }
   return logger;
 };

@@ -43,8 +43,16 @@ export const listRunEvents = async (db: Db, runId: string, afterId = 0n, limit =
   return rows.map((r) => ({ id: r.id, type: r.type, runId, executionId: r.execution_id, ...r.data, at: r.created_at.toISOString() }));
 };
 
-/** The events a `run_events` notification carries: one (older publishers) or a list. */
+/**
+ * The events a `run_events` notification carries (`ja_emit`): a list whose
+ * events give their time as epoch milliseconds (`ms`), made an ISO `at`
+ * here, as stored events have; an older publisher's single event has `at`.
+ */
 export const parseRunEvents = (payload: string): RunEvent[] => {
   const v: unknown = JSON.parse(payload);
-  return (Array.isArray(v) ? v : [v]) as RunEvent[];
+  return (Array.isArray(v) ? v : [v]).map((raw: RunEvent & { ms?: number }) => {
+    if (raw.ms === undefined) return raw;
+    const { ms, ...e } = raw;
+    return { ...e, at: new Date(ms).toISOString() };
+  });
 };

@@ -62,8 +62,10 @@ ALTER TABLE "node_executions" SET (fillfactor = 80);
 
 -- ---------------------------------------------------------------------------
 -- Run events, stored (the SSE replay) and published on `run_events` as notifications each
--- carrying a JSON array of events, oldest first (a notification holds at most 8000 bytes, so a
--- long list takes several). The checkpoint functions collect a batch's events as `ja_events`.
+-- carrying a JSON array of up to 25 events, oldest first: {id, type, runId, executionId, ms (the
+-- time stored, epoch milliseconds), ...data}. Events are small (data holds a node name, a status,
+-- a progress), so 25 stay well within a notification's 8000 bytes. The checkpoint functions
+-- collect a batch's events as `ja_events`.
 CREATE TYPE ja_events AS (runs UUID[], execs UUID[], types TEXT[], data JSONB[]);
 
 CREATE FUNCTION ja_emit(ev ja_events) RETURNS VOID LANGUAGE plpgsql AS $$
@@ -77,13 +79,15 @@ BEGIN
       SELECT t.run_id, t.exec_id, t.type, t.data, clock_timestamp()
         FROM unnest(ev.runs, ev.execs, ev.types, ev.data) WITH ORDINALITY AS t(run_id, exec_id, type, data, n) ORDER BY n
       RETURNING id, run_id, execution_id, type, data, created_at
-    ), sized AS (
-      SELECT id, e, sum(octet_length(e::text) + 2) OVER (ORDER BY id) AS upto
-        FROM (SELECT id, jsonb_build_object('id', id::text, 'type', type, 'runId', run_id, 'executionId', execution_id,
-                                            'at', to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')) || data AS e
-                FROM ins) x
+    ), numbered AS (
+      SELECT *, row_number() OVER (ORDER BY id) - 1 AS k FROM ins
     )
-    SELECT jsonb_agg(e ORDER BY id)::text FROM sized GROUP BY upto / 7000 ORDER BY upto / 7000
+    SELECT '[' || string_agg(
+             '{"id":"' || id || '","type":' || to_json(type) || ',"runId":"' || run_id || '","executionId":"' || execution_id
+             || '","ms":' || floor(extract(epoch FROM created_at) * 1000)::bigint
+             || CASE WHEN data = '{}'::jsonb THEN '' ELSE ',' || substr(data::text, 2, length(data::text) - 2) END || '}',
+             ',' ORDER BY id) || ']'
+      FROM numbered GROUP BY k / 25 ORDER BY k / 25
   LOOP
     PERFORM pg_notify('run_events', v_payload);
   END LOOP;
