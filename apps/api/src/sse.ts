@@ -49,21 +49,19 @@ export const streamRunEvents = async (
   let replaying = true;
   let pending: RunEvent[] = [];
 
-  // The events that arrive together (one notification carries many) leave in one write.
-  let corked = false;
+  // The events that arrive together (a notification carries many; one read of the listening
+  // connection, several) leave in one write, at the end of this turn of the event loop.
+  let out = "";
+  const flush = () => {
+    if (out && !closed) res.write(out);
+    out = "";
+  };
   const send = (e: RunEvent) => {
     const id = BigInt(e.id);
     if (closed || id <= last) return;
     last = id;
-    if (!corked) {
-      corked = true;
-      res.cork();
-      process.nextTick(() => {
-        corked = false;
-        res.uncork();
-      });
-    }
-    res.write(frameOf(e));
+    if (!out) setImmediate(flush);
+    out += frameOf(e);
     if (isEnd(e)) finish();
   };
 
@@ -73,7 +71,8 @@ export const streamRunEvents = async (
 
   const finish = () => {
     if (closed) return;
-    res.write(`event: end\ndata: ${JSON.stringify({ runId })}\n\n`);
+    out += `event: end\ndata: ${JSON.stringify({ runId })}\n\n`;
+    flush();
     cleanup();
     res.end();
   };
