@@ -11,7 +11,7 @@ export interface BatcherOptions<I, O> {
   run: (items: I[]) => Promise<O[]>;
   /** Items per batch at most (default 200). */
   maxBatch?: number;
-  /** Batches in flight at once (default 2). */
+  /** Batches in flight at once (default 1: the largest batches, and so the fewest transactions, under load). */
   maxInFlight?: number;
 }
 
@@ -33,7 +33,7 @@ const settle = async <I, O>(run: (items: I[]) => Promise<O[]>, batch: Waiting<I,
   batch.forEach((w, i) => w.resolve(out[i]!));
 };
 
-export const createBatcher = <I, O>({ run, maxBatch = 200, maxInFlight = 2 }: BatcherOptions<I, O>): Batcher<I, O> => {
+export const createBatcher = <I, O>({ run, maxBatch = 200, maxInFlight = 1 }: BatcherOptions<I, O>): Batcher<I, O> => {
   let queue: Waiting<I, O>[] = [];
   let inFlight = 0;
   let scheduled = false;

@@ -52,7 +52,7 @@ const done = (c: CompletedNode | undefined): Done | null =>
 export interface CheckpointStoreOptions {
   /** Operations per transaction at most (default 200). */
   maxBatch?: number;
-  /** Transactions in flight at once (default 2). */
+  /** Transactions in flight at once (default 1). */
   maxInFlight?: number;
 }
 
