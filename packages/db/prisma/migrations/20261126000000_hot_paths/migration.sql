@@ -99,6 +99,30 @@ CREATE FUNCTION ja_emit_one(e JSONB) RETURNS VOID LANGUAGE sql AS $$
 $$;
 
 -- ---------------------------------------------------------------------------
+-- Inserts a user's runs, each with its first (pending) execution: p_runs = [{kind, input,
+-- profileId, webhookUrl, priority}] → [{runId, executionId}] in the same order (ids are made first).
+CREATE FUNCTION ja_insert_runs(p_user UUID, p_runs JSONB) RETURNS JSONB LANGUAGE plpgsql AS $$
+DECLARE
+  v_runs JSONB;
+BEGIN
+  WITH src AS (
+    SELECT gen_random_uuid() AS run_id, gen_random_uuid() AS exec_id, x, n
+      FROM jsonb_array_elements(p_runs) WITH ORDINALITY AS t(x, n)
+  ), new_runs AS (
+    INSERT INTO runs (id, user_id, kind, status, profile_id, input, webhook_url, priority, created_at, updated_at)
+    SELECT run_id, p_user, (x->>'kind')::"RunKind", 'pending', (x->>'profileId')::uuid, x->'input',
+           x->>'webhookUrl', (x->>'priority')::int, clock_timestamp(), now()
+      FROM src ORDER BY n
+    RETURNING id
+  ), new_execs AS (
+    INSERT INTO workflow_executions (id, run_id, created_at, updated_at)
+    SELECT exec_id, run_id, now(), now() FROM src WHERE run_id IN (SELECT id FROM new_runs) ORDER BY n
+  )
+  SELECT jsonb_agg(jsonb_build_object('runId', run_id, 'executionId', exec_id) ORDER BY n) INTO v_runs FROM src;
+  RETURN v_runs;
+END $$;
+
+-- ---------------------------------------------------------------------------
 -- Creating runs. p: [{u: user id, cap: max unfinished or null, runs: [{kind, input, profileId, webhookUrl, priority}]}]
 -- → per request {ok: true, runs: [{runId, executionId}]} or {ok: false, limit, unfinished}.
 -- Users' rows are locked in id order first: two batches never wait on each other in a cycle.
@@ -123,21 +147,7 @@ BEGIN
         CONTINUE;
       END IF;
     END IF;
-    -- ids are made first, so the answer lists the runs in the order they were asked for
-    WITH src AS (
-      SELECT gen_random_uuid() AS run_id, gen_random_uuid() AS exec_id, x, n
-        FROM jsonb_array_elements(req.r->'runs') WITH ORDINALITY AS t(x, n)
-    ), new_runs AS (
-      INSERT INTO runs (id, user_id, kind, status, profile_id, input, webhook_url, priority, created_at, updated_at)
-      SELECT run_id, (req.r->>'u')::uuid, (x->>'kind')::"RunKind", 'pending', (x->>'profileId')::uuid, x->'input',
-             x->>'webhookUrl', (x->>'priority')::int, clock_timestamp(), now()
-        FROM src ORDER BY n
-      RETURNING id
-    ), new_execs AS (
-      INSERT INTO workflow_executions (id, run_id, created_at, updated_at)
-      SELECT exec_id, run_id, now(), now() FROM src WHERE run_id IN (SELECT id FROM new_runs) ORDER BY n
-    )
-    SELECT jsonb_agg(jsonb_build_object('runId', run_id, 'executionId', exec_id) ORDER BY n) INTO v_runs FROM src;
+    v_runs := ja_insert_runs((req.r->>'u')::uuid, req.r->'runs');
     v_out[req.i] := jsonb_build_object('ok', true, 'runs', v_runs);
   END LOOP;
   RETURN to_jsonb(v_out);
@@ -529,23 +539,14 @@ BEGIN
       INTO pr FROM profiles pf JOIN users u ON u.id = pf.user_id WHERE pf.id = f.profile_id;
     CONTINUE WHEN NOT FOUND OR pr.status <> 'ready' OR coalesce(cardinality(pr.suggested_titles), 0) = 0;
     v_priority := (f.x->'priority'->>(pr.plan::text))::int;
-    WITH src AS (
-      SELECT gen_random_uuid() AS run_id, gen_random_uuid() AS exec_id, q, n
-        FROM unnest(pr.suggested_titles) WITH ORDINALITY AS t(q, n)
-    ), new_runs AS (
-      INSERT INTO runs (id, user_id, kind, status, profile_id, input, priority, created_at, updated_at)
-      SELECT run_id, pr.user_id, 'job_search', 'pending', f.profile_id,
-             f.x->'search' || jsonb_build_object('query', q, 'location', pr.location, 'profileId', f.profile_id,
-                                                 'scheduledFor', f.x->'slot', 'onlyNewForProfile', true),
-             v_priority, clock_timestamp(), now()
-        FROM src ORDER BY n
-      RETURNING id
-    ), new_execs AS (
-      INSERT INTO workflow_executions (id, run_id, created_at, updated_at)
-      SELECT exec_id, run_id, now(), now() FROM src WHERE run_id IN (SELECT id FROM new_runs) ORDER BY n
-    )
-    SELECT jsonb_agg(jsonb_build_object('runId', run_id, 'executionId', exec_id, 'userId', pr.user_id, 'priority', v_priority) ORDER BY n)
-      INTO v_runs FROM src;
+    v_runs := ja_insert_runs(pr.user_id, (
+      SELECT jsonb_agg(jsonb_build_object(
+               'kind', 'job_search', 'profileId', f.profile_id, 'priority', v_priority,
+               'input', f.x->'search' || jsonb_build_object('query', q, 'location', pr.location, 'profileId', f.profile_id,
+                                                            'scheduledFor', f.x->'slot', 'onlyNewForProfile', true)) ORDER BY n)
+        FROM unnest(pr.suggested_titles) WITH ORDINALITY AS t(q, n)));
+    SELECT jsonb_agg(r || jsonb_build_object('userId', pr.user_id, 'priority', v_priority) ORDER BY n) INTO v_runs
+      FROM jsonb_array_elements(v_runs) WITH ORDINALITY AS t(r, n);
     v_out[f.i] := v_runs;
   END LOOP;
   RETURN to_jsonb(v_out);
