@@ -62,7 +62,7 @@ export {
   type RunForDelivery,
 } from "./repositories/deliveries.js";
 export { RUN_EVENTS_CHANNEL, listRunEvents, notifyRunEvent, type RunEvent, type RunEventData, type RunEventType } from "./repositories/events.js";
-export { AUTH_CHANGED_CHANNEL, createRunEventListener, type RunEventHub, type RunEventListenerOptions, type RunEventSubscriber } from "./listener.js";
+export { createRunEventListener, type RunEventHub, type RunEventListenerOptions, type RunEventSubscriber } from "./listener.js";
 export type { Plan, RunKind, Status, ProfileStatus } from "../generated/prisma/enums.js";
 export { getSchedule, listSchedules, startScheduledSearches, upsertSchedule, type ScheduleView } from "./repositories/schedules.js";
 export { createAlertStore, type AlertRecord } from "./repositories/alerts.js";

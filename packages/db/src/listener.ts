@@ -38,7 +38,7 @@ export interface RunEventListenerOptions {
 }
 
 /** The channel that announces changes to keys and users (see the hot_paths migration). */
-export const AUTH_CHANGED_CHANNEL = "auth_changed";
+const AUTH_CHANGED_CHANNEL = "auth_changed";
 
 /**
  * The one Postgres `LISTEN run_events` connection of a process, fanned out in

@@ -1,15 +1,11 @@
-import { createBatcher } from "@job-agent/shared";
 import type { ErrorInfo } from "@job-agent/shared/errors";
 import { StaleAttemptError, type CheckpointStore, type CompletedNode, type ExecutionClaim, type WorkflowKind } from "@job-agent/workflows";
-import type { Db, Tx } from "../client.js";
-import type { Prisma } from "../../generated/prisma/client.js";
-import { notifyRunEvent } from "./events.js";
-
-const json = (v: unknown) => v as Prisma.InputJsonValue;
+import { sqlBatcher } from "../batch.js";
+import type { Db } from "../client.js";
 
 /** One operation of `ja_checkpoint` (see the hot_paths migration): `e` the execution, `a` the fencing attempt. */
 type Op =
-  | { op: "claim"; e: string; qa: number | null; nodes: Record<WorkflowKind, string[]> }
+  | { op: "claim"; e: string; nodes: Record<WorkflowKind, string[]> }
   | { op: "advance"; e: string; a: number; done: Done | null; next: { node: string; position: number } | null }
   | { op: "finish"; e: string; a: number | null; done: Done | null; result: Record<string, unknown> }
   | { op: "node_failed"; e: string; a: number; node: string; error: ErrorInfo; final: boolean; tokens: number }
@@ -65,13 +61,7 @@ export interface CheckpointStoreOptions {
  * worker makes far fewer commits than it writes checkpoints.
  */
 export const createCheckpointStore = (db: Db, opts: CheckpointStoreOptions = {}): CheckpointStore => {
-  const apply = createBatcher<Op, Result>({
-    ...opts,
-    run: async (ops) => {
-      const { rows } = await db.pool.query<{ r: Result[] }>({ name: "ja_checkpoint", text: "select ja_checkpoint($1::jsonb) as r", values: [JSON.stringify(ops)] });
-      return rows[0]!.r;
-    },
-  });
+  const apply = sqlBatcher<Op, Result>(db, "ja_checkpoint", opts);
   /** Applies a fenced write; a write the attempt may no longer make throws StaleAttemptError. */
   const write = async (op: Exclude<Op, { op: "claim" }>): Promise<Result> => {
     const r = await apply(op).catch((err: unknown) => {
@@ -83,8 +73,8 @@ export const createCheckpointStore = (db: Db, opts: CheckpointStoreOptions = {})
   };
 
   return {
-    claim: async ({ executionId, queueAttempt, nodes }): Promise<ExecutionClaim | null> => {
-      const r = await apply({ op: "claim", e: executionId, qa: queueAttempt ?? null, nodes });
+    claim: async ({ executionId, nodes }): Promise<ExecutionClaim | null> => {
+      const r = await apply({ op: "claim", e: executionId, nodes });
       if (!r.ok) return null;
       const c = r as Claimed;
       return {
@@ -128,28 +118,10 @@ export const createCheckpointStore = (db: Db, opts: CheckpointStoreOptions = {})
   };
 };
 
-const failExecutionTx = async (tx: Tx, executionId: string, runId: string, error: ErrorInfo & { node?: string }) => {
-  const now = new Date();
-  await tx.workflowExecution.update({ where: { id: executionId }, data: { status: "failed", error: json(error), finishedAt: now } });
-  const run = await tx.run.update({
-    where: { id: runId },
-    data: { status: "failed", error: json(error), completedAt: now },
-    select: { kind: true, profileId: true },
-  });
-  if (run.kind === "profiling" && run.profileId) {
-    await tx.profile.update({ where: { id: run.profileId }, data: { status: "failed" } });
-  }
-  await notifyRunEvent(tx, { type: "run.status", runId, executionId, status: "failed" });
-};
-
 /**
  * Fails an execution that died outside any node (e.g. its job could not be
- * parsed, or the worker gave up on it). No-op once it is finished.
+ * parsed, or the worker gave up on it), with its run. No-op once it is finished.
  */
 export const failExecution = async (db: Db, executionId: string, error: ErrorInfo): Promise<void> => {
-  await db.prisma.$transaction(async (tx) => {
-    const e = await tx.workflowExecution.findUnique({ where: { id: executionId }, select: { runId: true, status: true } });
-    if (!e || e.status === "completed" || e.status === "failed" || e.status === "cancelled") return;
-    await failExecutionTx(tx, executionId, e.runId, error);
-  });
+  await db.pool.query({ name: "ja_fail_execution", text: "select ja_fail_execution($1, $2::jsonb)", values: [executionId, JSON.stringify(error)] });
 };

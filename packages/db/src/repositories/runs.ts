@@ -1,5 +1,5 @@
-import { createBatcher, type Batcher } from "@job-agent/shared";
 import { nodeNames, workflows } from "@job-agent/workflows";
+import { sqlBatcherPerDb } from "../batch.js";
 import type { Db, Tx } from "../client.js";
 import { Prisma, type RunKind, type Status } from "../../generated/prisma/client.js";
 import { notifyRunEvent } from "./events.js";
@@ -67,24 +67,8 @@ interface CreateRequest {
 
 type CreateAnswer = { ok: true; runs: { runId: string; executionId: string }[] } | { ok: false; limit: number; unfinished: number };
 
-/**
- * Run creation shared by the requests that arrive together (`ja_create_runs`):
- * one round trip and one commit for each batch, however many users and runs it holds.
- */
-const intakes = new WeakMap<Db, Batcher<CreateRequest, CreateAnswer>>();
-const intake = (db: Db): Batcher<CreateRequest, CreateAnswer> => {
-  let b = intakes.get(db);
-  if (!b) {
-    b = createBatcher<CreateRequest, CreateAnswer>({
-      run: async (reqs) => {
-        const { rows } = await db.pool.query<{ r: CreateAnswer[] }>({ name: "ja_create_runs", text: "select ja_create_runs($1::jsonb) as r", values: [JSON.stringify(reqs)] });
-        return rows[0]!.r;
-      },
-    });
-    intakes.set(db, b);
-  }
-  return b;
-};
+/** Run creation shared by the requests that arrive together (`ja_create_runs`): one round trip and one commit a batch. */
+const intake = sqlBatcherPerDb<CreateRequest, CreateAnswer>("ja_create_runs");
 
 /**
  * Creates runs, each with its first (pending) execution, all or none: none

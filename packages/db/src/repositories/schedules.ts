@@ -1,4 +1,4 @@
-import { createBatcher, type Batcher } from "@job-agent/shared";
+import { sqlBatcherPerDb } from "../batch.js";
 import type { Db } from "../client.js";
 import type { CreatedRun } from "./runs.js";
 
@@ -63,21 +63,15 @@ interface Firing {
   search: typeof DEFAULT_SEARCH;
 }
 
+interface FiredRun {
+  runId: string;
+  executionId: string;
+  userId: string;
+  priority: number;
+}
+
 /** The firings that arrive together share a transaction (`ja_fire_schedules`). */
-const firings = new WeakMap<Db, Batcher<Firing, { runId: string; executionId: string; userId: string; priority: number }[]>>();
-const fire = (db: Db) => {
-  let b = firings.get(db);
-  if (!b) {
-    b = createBatcher({
-      run: async (items) => {
-        const { rows } = await db.pool.query({ name: "ja_fire_schedules", text: "select ja_fire_schedules($1::jsonb) as r", values: [JSON.stringify(items)] });
-        return (rows[0] as { r: { runId: string; executionId: string; userId: string; priority: number }[][] }).r;
-      },
-    });
-    firings.set(db, b);
-  }
-  return b;
-};
+const fire = sqlBatcherPerDb<Firing, FiredRun[]>("ja_fire_schedules");
 
 /**
  * One firing of a schedule: claims the slot (so a firing seen twice, by two

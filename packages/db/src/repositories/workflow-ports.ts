@@ -1,6 +1,7 @@
 import { PermanentError, RetryableError, isPermanentError } from "@job-agent/shared/errors";
-import { createBatcher, safeFetch } from "@job-agent/shared";
+import { safeFetch } from "@job-agent/shared";
 import { ExtractedProfile, canonicalUrl, dedupKey, type CallOptions, type CvSource, type DocumentPort, type ProfileStore, type ResultStore } from "@job-agent/workflows";
+import { sqlBatcher } from "../batch.js";
 import type { Db } from "../client.js";
 
 export interface DocumentPortOptions {
@@ -97,12 +98,7 @@ export const createProfileStore = (db: Db): ProfileStore => ({
  */
 export const createResultStore = (db: Db): ResultStore => {
   // The matches of runs finishing together share a transaction.
-  const save = createBatcher<unknown, null>({
-    run: async (runs) => {
-      await db.pool.query({ name: "ja_save_matches", text: "select ja_save_matches($1::jsonb)", values: [JSON.stringify(runs)] });
-      return runs.map(() => null);
-    },
-  });
+  const save = sqlBatcher<unknown, null>(db, "ja_save_matches");
   return {
     saveMatches: async ({ runId, userId, profileId, matches }) => {
       if (matches.length === 0) return;

@@ -68,6 +68,11 @@ ALTER TABLE "node_executions" SET (fillfactor = 80);
 -- collect a batch's events as `ja_events`.
 CREATE TYPE ja_events AS (runs UUID[], execs UUID[], types TEXT[], data JSONB[]);
 
+-- `ev` with one more event.
+CREATE FUNCTION ja_ev_add(ev ja_events, p_run UUID, p_exec UUID, p_type TEXT, p_data JSONB) RETURNS ja_events LANGUAGE sql IMMUTABLE AS $$
+  SELECT ROW(ev.runs || p_run, ev.execs || p_exec, ev.types || p_type, ev.data || p_data)::ja_events
+$$;
+
 CREATE FUNCTION ja_emit(ev ja_events) RETURNS VOID LANGUAGE plpgsql AS $$
 DECLARE
   v_payload TEXT;
@@ -95,7 +100,7 @@ END $$;
 
 -- One event from outside the checkpoint functions: {run, exec, type, ...data}.
 CREATE FUNCTION ja_emit_one(e JSONB) RETURNS VOID LANGUAGE sql AS $$
-  SELECT ja_emit(ROW(ARRAY[(e->>'run')::uuid], ARRAY[(e->>'exec')::uuid], ARRAY[e->>'type'], ARRAY[e - 'run' - 'exec' - 'type'])::ja_events)
+  SELECT ja_emit(ja_ev_add(ROW('{}', '{}', '{}', '{}')::ja_events, (e->>'run')::uuid, (e->>'exec')::uuid, e->>'type', e - 'run' - 'exec' - 'type'))
 $$;
 
 -- ---------------------------------------------------------------------------
@@ -218,15 +223,13 @@ BEGIN
    WHERE id = v_exec
   RETURNING attempts, started_at INTO c;
 
-  ev.runs := ev.runs || e.run_id; ev.execs := ev.execs || v_exec; ev.types := ev.types || 'run.status'::text;
-  ev.data := ev.data || '{"status": "running"}'::jsonb;
+  ev := ja_ev_add(ev, e.run_id, v_exec, 'run.status', '{"status": "running"}');
   IF v_first IS NOT NULL THEN
     INSERT INTO node_executions AS n (id, execution_id, name, position, status, attempts, started_at)
     VALUES (gen_random_uuid(), v_exec, v_first, v_pos, 'running', 1, clock_timestamp())
     ON CONFLICT (execution_id, name) DO UPDATE
        SET status = 'running', attempts = n.attempts + 1, started_at = clock_timestamp(), finished_at = NULL;
-    ev.runs := ev.runs || e.run_id; ev.execs := ev.execs || v_exec; ev.types := ev.types || 'node.started'::text;
-    ev.data := ev.data || jsonb_build_object('node', v_first);
+    ev := ja_ev_add(ev, e.run_id, v_exec, 'node.started', jsonb_build_object('node', v_first));
   END IF;
   r := jsonb_build_object('ok', true, 'attempt', c.attempts, 'startedAt', c.started_at, 'runId', run.id, 'userId', run.user_id,
                           'kind', run.kind, 'input', run.input, 'checkpoints', v_cps, 'cancel', run.cancel, 'started', v_first);
@@ -300,14 +303,12 @@ BEGIN
     answers[res.idx[n]] := res.out[n];
     IF (res.info[n]->>'ok')::boolean THEN
       IF res.info[n]->'d' <> 'null' THEN
-        ev.runs := ev.runs || (res.info[n]->>'run')::uuid; ev.execs := ev.execs || (res.info[n]->>'e')::uuid;
-        ev.types := ev.types || 'node.completed'::text;
-        ev.data := ev.data || jsonb_build_object('node', res.info[n]->'d'->>'node', 'progress', (res.info[n]->'d'->>'progress')::int);
+        ev := ja_ev_add(ev, (res.info[n]->>'run')::uuid, (res.info[n]->>'e')::uuid, 'node.completed',
+                        jsonb_build_object('node', res.info[n]->'d'->>'node', 'progress', (res.info[n]->'d'->>'progress')::int));
       END IF;
       IF (res.info[n]->>'started')::boolean THEN
-        ev.runs := ev.runs || (res.info[n]->>'run')::uuid; ev.execs := ev.execs || (res.info[n]->>'e')::uuid;
-        ev.types := ev.types || 'node.started'::text;
-        ev.data := ev.data || jsonb_build_object('node', (p->((res.idx[n] - 1)::int))->'next'->>'node');
+        ev := ja_ev_add(ev, (res.info[n]->>'run')::uuid, (res.info[n]->>'e')::uuid, 'node.started',
+                        jsonb_build_object('node', (p->((res.idx[n] - 1)::int))->'next'->>'node'));
       END IF;
     END IF;
   END LOOP;
@@ -348,9 +349,8 @@ BEGIN
       UPDATE profiles SET status = 'failed', updated_at = now() WHERE id = run.profile_id AND status = 'pending';
     END IF;
   END IF;
-  ev.runs := ev.runs || v_run; ev.execs := ev.execs || p_exec; ev.types := ev.types || 'run.status'::text;
-  ev.data := ev.data || CASE WHEN p_status = 'completed' THEN '{"status": "completed", "progress": 100}'::jsonb
-                             ELSE jsonb_build_object('status', p_status) END;
+  ev := ja_ev_add(ev, v_run, p_exec, 'run.status', CASE WHEN p_status = 'completed' THEN '{"status": "completed", "progress": 100}'::jsonb
+                                                       ELSE jsonb_build_object('status', p_status) END);
 END $$;
 
 -- True when `attempt` (null: any attempt) owns the execution: it is running and no newer attempt claimed it.
@@ -371,9 +371,8 @@ BEGIN
   END IF;
   IF d IS NOT NULL THEN
     PERFORM ja_cp_done(v_exec, d);
-    ev.runs := ev.runs || (SELECT run_id FROM workflow_executions WHERE id = v_exec); ev.execs := ev.execs || v_exec;
-    ev.types := ev.types || 'node.completed'::text;
-    ev.data := ev.data || jsonb_build_object('node', d->>'node', 'progress', (d->>'progress')::int);
+    ev := ja_ev_add(ev, (SELECT run_id FROM workflow_executions WHERE id = v_exec), v_exec, 'node.completed',
+                    jsonb_build_object('node', d->>'node', 'progress', (d->>'progress')::int));
   END IF;
   ev := ja_cp_end(v_exec, 'completed', op->'result', NULL, d->>'node', coalesce((d->>'tokens')::int, 0), ev);
   r := '{"ok": true}';
@@ -391,8 +390,7 @@ BEGIN
   END IF;
   UPDATE node_executions SET status = 'failed', error = op->'error', finished_at = clock_timestamp()
    WHERE execution_id = v_exec AND name = op->>'node' AND status <> 'completed';
-  ev.runs := ev.runs || (SELECT run_id FROM workflow_executions WHERE id = v_exec); ev.execs := ev.execs || v_exec;
-  ev.types := ev.types || 'node.failed'::text; ev.data := ev.data || jsonb_build_object('node', op->>'node');
+  ev := ja_ev_add(ev, (SELECT run_id FROM workflow_executions WHERE id = v_exec), v_exec, 'node.failed', jsonb_build_object('node', op->>'node'));
   IF (op->>'final')::boolean THEN
     ev := ja_cp_end(v_exec, 'failed', NULL, op->'error' || jsonb_build_object('node', op->>'node'), NULL, v_tokens, ev);
   ELSE
@@ -453,6 +451,16 @@ BEGIN
   RETURN to_jsonb(v_out);
 END $$;
 
+-- An execution that died outside any node (its job could not be run, or was given up) fails with
+-- its run, unfenced; nothing happens once it has finished.
+CREATE FUNCTION ja_fail_execution(p_exec UUID, p_error JSONB) RETURNS VOID LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM 1 FROM workflow_executions WHERE id = p_exec AND status IN ('pending', 'running') FOR UPDATE;
+  IF FOUND THEN
+    PERFORM ja_emit(ja_cp_end(p_exec, 'failed', NULL, p_error, NULL, 0, ROW('{}', '{}', '{}', '{}')::ja_events));
+  END IF;
+END $$;
+
 -- ---------------------------------------------------------------------------
 -- Runs' matches, with their postings deduplicated across sources and runs: p = [{runId, userId,
 -- profileId, matches: [{rank, score, reasons, research, coverLetter, highlights, posting: {source,
@@ -461,8 +469,8 @@ END $$;
 -- normalised company + title + location (the oldest). A match is unique per (run, posting), so a
 -- replay writes nothing twice and a posting seen twice in one run keeps its best rank.
 -- `last_seen_at` moves at most once a minute, so runs that see the same popular posting at once do
--- not queue on its row.
-CREATE FUNCTION ja_save_matches(p JSONB) RETURNS VOID LANGUAGE plpgsql
+-- not queue on its row. Answers one null per run.
+CREATE FUNCTION ja_save_matches(p JSONB) RETURNS JSONB LANGUAGE plpgsql
 SET enable_seqscan = off AS $$
 DECLARE
   run JSONB;
@@ -512,6 +520,7 @@ BEGIN
            cover_letter = excluded.cover_letter, highlights = excluded.highlights;
   END LOOP;
   END LOOP;
+  RETURN (SELECT jsonb_agg(NULL::jsonb) FROM jsonb_array_elements(p));
 END $$;
 
 -- ---------------------------------------------------------------------------
