@@ -4,6 +4,7 @@ import { readFileSync, readdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createApiKey, createDb, type Db } from "@job-agent/db";
+import { cleanupQueues } from "@job-agent/queue/testing";
 import pg from "pg";
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -119,13 +120,16 @@ export const prepare = async (tag: string): Promise<Env> => {
   }
   const db = createDb({ url: databaseUrl, poolMax: 4, applicationName: "bench" });
   const { key } = await createApiKey(db, { email: `bench-${tag}@example.com`, plan: "premium" });
+  const redisUrl = process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379";
+  const prefix = `ja-bench-${tag}-${Date.now().toString(36)}`;
   return {
     databaseUrl,
-    redisUrl: process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379",
-    prefix: `ja-bench-${tag}-${Date.now().toString(36)}`,
+    redisUrl,
+    prefix,
     db,
     key,
     drop: async () => {
+      await cleanupQueues({ url: redisUrl, prefix });
       await db.close();
       const c = new pg.Client({ connectionString: adminUrl });
       await c.connect();
